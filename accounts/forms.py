@@ -1,0 +1,50 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+def role_choices() -> list[tuple[str, str]]:
+    # Plain strings, evaluated per form: crispy's radio template drops lazy labels.
+    return [(value, str(label)) for value, label in User.Role.choices]
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields; allauth calls `signup()` after it has created the user."""
+
+    name = forms.CharField(
+        label=_("Your name, as it should appear on certificates"),
+        max_length=150,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    role = forms.ChoiceField(
+        label=_("I am a"),
+        choices=role_choices,
+        widget=forms.RadioSelect,
+        initial=User.Role.PARENT,
+        help_text=_("This picks the track we recommend. You can change it later."),
+    )
+
+    field_order = ["name", "email", "password1", "password2", "role"]
+
+    def signup(self, request, user: User) -> None:
+        user.name = self.cleaned_data["name"]
+        user.role = self.cleaned_data["role"]
+        user.save(update_fields=["name", "role"])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "role"]
+        widgets = {"role": forms.RadioSelect}
+        labels = {"name": _("Your name, as it should appear on certificates")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
