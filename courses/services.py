@@ -1,0 +1,178 @@
+"""The progress rules (ARCHITECTURE.md), as plain functions.
+
+- A lesson is complete when the learner marks it so; the module remembers the last lesson opened.
+- A module is complete when all its lessons are complete and its quiz is passed (best attempt).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Lesson, LessonProgress, Module, ModuleProgress
+
+# --- Access helpers: every module or lesson a request names is fetched through these. ---------
+
+
+def get_module_for_user(user, slug: str) -> Module:
+    """Modules are public course content; a retired (inactive) module is gone (404)."""
+    return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
+
+
+def get_lesson_for_user(user, module: Module, slug: str) -> Lesson:
+    return get_object_or_404(module.lessons.filter(is_active=True), slug=slug)
+
+
+def active_lessons(module: Module) -> QuerySet[Lesson]:
+    return module.lessons.filter(is_active=True).order_by("position")
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def lesson_open(*, user, lesson: Lesson) -> None:
+    """Remember the last lesson the learner opened in its module."""
+    ModuleProgress.objects.update_or_create(
+        user=user,
+        module_id=lesson.module_id,
+        defaults={"last_lesson": lesson, "last_activity_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: Lesson) -> bool:
+    """Mark `lesson` complete (idempotent). Returns True if this completed its module."""
+    now = timezone.now()
+    LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"completed_at": now})
+    ModuleProgress.objects.update_or_create(
+        user=user, module_id=lesson.module_id, defaults={"last_lesson": lesson, "last_activity_at": now}
+    )
+    return module_refresh_completion(user=user, module=lesson.module)
+
+
+def module_is_complete(*, user, module: Module) -> bool:
+    lessons_left = active_lessons(module).exclude(progress__user=user).exists()
+    if lessons_left:
+        return False
+    quiz = getattr(module, "quiz", None)
+    return quiz is None or quiz.attempts.filter(user=user, passed=True).exists()
+
+
+@transaction.atomic
+def module_refresh_completion(*, user, module: Module) -> bool:
+    """Record the module as complete the first time the rules say it is. Returns True only when
+    this call completed it, so callers can issue a certificate exactly once."""
+    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module, defaults={"last_activity_at": timezone.now()}
+    )
+    if progress.completed_at is not None or not module_is_complete(user=user, module=module):
+        return False
+    progress.completed_at = timezone.now()
+    progress.last_activity_at = progress.completed_at
+    progress.save(update_fields=["completed_at", "last_activity_at"])
+    return True
+
+
+# --- Reads for pages: a fixed number of queries, whatever the number of modules or attempts. ---
+
+
+@dataclass
+class ModuleStatus:
+    module: Module
+    lessons_total: int
+    lessons_done: int = 0
+    attempts: int = 0
+    best_score: int | None = None
+    passed: bool = False
+    completed_at: datetime | None = None
+    last_activity_at: datetime | None = None
+
+    @property
+    def state(self) -> str:
+        if self.completed_at:
+            return "completed"
+        if self.lessons_done or self.attempts or self.last_activity_at:
+            return "in_progress"
+        return "not_started"
+
+    @property
+    def percent(self) -> int:
+        """Progress through the module's steps: each lesson, plus passing the quiz."""
+        if self.completed_at:
+            return 100
+        steps = self.lessons_total + 1
+        return int(100 * (self.lessons_done + (1 if self.passed else 0)) / steps)
+
+
+def modules_with_lesson_counts() -> QuerySet[Module]:
+    return Module.objects.filter(is_active=True).annotate(
+        lesson_count=Count("lessons", filter=Q(lessons__is_active=True))
+    )
+
+
+def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
+    """Status of each module for `user`, in three queries (modules must carry `lesson_count`)."""
+    from quizzes.models import Attempt  # quizzes depends on courses, not the reverse, at import
+
+    statuses = {m.pk: ModuleStatus(module=m, lessons_total=m.lesson_count) for m in modules}
+    if not user.is_authenticated or not statuses:
+        return statuses
+    ids = list(statuses)
+    done = (
+        LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
+        .values_list("lesson__module_id")
+        .annotate(n=Count("id"))
+    )
+    for module_id, n in done:
+        statuses[module_id].lessons_done = n
+    attempts = (
+        Attempt.objects.filter(user=user, quiz__module_id__in=ids)
+        .values_list("quiz__module_id")
+        .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
+    )
+    for module_id, n, best, passes in attempts:
+        status = statuses[module_id]
+        status.attempts, status.best_score, status.passed = n, best, passes > 0
+    for module_id, completed_at, last in ModuleProgress.objects.filter(
+        user=user, module_id__in=ids
+    ).values_list("module_id", "completed_at", "last_activity_at"):
+        statuses[module_id].completed_at = completed_at
+        statuses[module_id].last_activity_at = last
+    return statuses
+
+
+def next_step_url(*, user, module: Module) -> str:
+    """Where "Start" / "Continue" goes: the first incomplete lesson, else the quiz, else the
+    module's first lesson for review."""
+    lessons = list(active_lessons(module).only("slug", "position"))
+    done: set[int] = set()
+    if user.is_authenticated:
+        done = set(
+            LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+        )
+    for lesson in lessons:
+        if lesson.pk not in done:
+            return reverse("courses:lesson", args=[module.slug, lesson.slug])
+    if user.is_authenticated and not module_is_complete(user=user, module=module):
+        return reverse("quizzes:quiz", args=[module.slug])
+    if lessons:
+        return reverse("courses:lesson", args=[module.slug, lessons[0].slug])
+    raise Http404("This module has no lessons.")
+
+
+def recent_module(*, user) -> ModuleProgress | None:
+    """The module the learner touched last and has not finished, for "Continue where you left
+    off"."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ModuleProgress.objects.filter(user=user, completed_at__isnull=True, module__is_active=True)
+        .select_related("module", "last_lesson")
+        .order_by("-last_activity_at")
+        .first()
+    )

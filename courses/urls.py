@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my-learning/", views.my_learning, name="my_learning"),
+    path("help/", views.get_help, name="help"),
+    path("modules/<slug:slug>/", views.module_detail, name="module"),
+    path("modules/<slug:slug>/continue/", views.module_continue, name="module_continue"),
+    path("modules/<slug:slug>/lessons/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+    path(
+        "modules/<slug:slug>/lessons/<slug:lesson_slug>/complete/",
+        views.lesson_mark_complete,
+        name="lesson_complete",
+    ),
+]

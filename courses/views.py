@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Track
+from .services import (
+    active_lessons,
+    get_lesson_for_user,
+    get_module_for_user,
+    lesson_complete,
+    lesson_open,
+    module_statuses,
+    modules_with_lesson_counts,
+    next_step_url,
+    recent_module,
+)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    modules = list(modules_with_lesson_counts())
+    statuses = module_statuses(user=request.user, modules=modules)
+    tracks = list(Track.objects.filter(is_active=True).prefetch_related("track_modules"))
+    in_tracks = set()
+    for track in tracks:
+        track.statuses = [
+            statuses[tm.module_id] for tm in track.track_modules.all() if tm.module_id in statuses
+        ]
+        in_tracks.update(s.module.pk for s in track.statuses)
+        track.recommended = (
+            request.user.is_authenticated and track.audience == request.user.recommended_audience
+        )
+    tracks.sort(key=lambda t: not t.recommended)
+    context = {
+        "tracks": tracks,
+        "more": [s for pk, s in statuses.items() if pk not in in_tracks],
+        "recent": recent_module(user=request.user),
+    }
+    return render(request, "courses/home.html", context)
+
+
+@require_GET
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    module = get_module_for_user(request.user, slug)
+    lessons = list(active_lessons(module))
+    module.lesson_count = len(lessons)
+    status = module_statuses(user=request.user, modules=[module])[module.pk]
+    done = set()
+    if request.user.is_authenticated:
+        done = set(module.lessons.filter(progress__user=request.user).values_list("pk", flat=True))
+    context = {
+        "module": module,
+        "lessons": lessons,
+        "done": done,
+        "status": status,
+        "has_quiz": hasattr(module, "quiz"),
+    }
+    return render(request, "courses/module.html", context)
+
+
+@require_GET
+def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
+    module = get_module_for_user(request.user, slug)
+    return redirect(next_step_url(user=request.user, module=module))
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    module = get_module_for_user(request.user, slug)
+    lesson = get_lesson_for_user(request.user, module, lesson_slug)
+    lessons = list(active_lessons(module).only("slug", "title", "position", "module_id"))
+    index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+    done = False
+    if request.user.is_authenticated:
+        lesson_open(user=request.user, lesson=lesson)
+        done = lesson.progress.filter(user=request.user).exists()
+    context = {
+        "module": module,
+        "lesson": lesson,
+        "number": index + 1,
+        "count": len(lessons),
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "sources": list(module.sources.all()),
+        "done": done,
+    }
+    return render(request, "courses/lesson.html", context)
+
+
+@login_required
+@require_POST
+def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
+    module = get_module_for_user(request.user, slug)
+    lesson = get_lesson_for_user(request.user, module, lesson_slug)
+    if lesson_complete(user=request.user, lesson=lesson):
+        messages.success(request, _("Well done: you have completed “%s”.") % module.title)
+        return redirect(module)
+    return redirect(next_step_url(user=request.user, module=module))
+
+
+@login_required
+@require_GET
+def my_learning(request: HttpRequest) -> HttpResponse:
+    modules = list(modules_with_lesson_counts())
+    statuses = module_statuses(user=request.user, modules=modules)
+    track = (
+        Track.objects.filter(is_active=True, audience=request.user.recommended_audience)
+        .prefetch_related("track_modules")
+        .first()
+    )
+    order = [tm.module_id for tm in track.track_modules.all()] if track else []
+    mine = [statuses[pk] for pk in order if pk in statuses]
+    others = [s for pk, s in statuses.items() if pk not in order and s.state != "not_started"]
+    context = {
+        "track": track,
+        "statuses": mine + others,
+        "recent": recent_module(user=request.user),
+        "completed": sum(1 for s in mine if s.state == "completed"),
+        "total": len(mine),
+    }
+    return render(request, "courses/my_learning.html", context)
+
+
+@require_GET
+def get_help(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/help.html")

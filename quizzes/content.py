@@ -1,0 +1,182 @@
+"""The quiz file format (`quiz.yaml`), parsed and validated for `courses.content`.
+
+```yaml
+pass_mark: 80
+scenarios:
+  - slug: game-chat-gift
+    title: A gift from a gaming friend
+    narrative: |            # Markdown; may hold a ```chat block and [^N] citations
+      ...
+    questions:
+      - slug: first-sign
+        text: What is the most worrying part?
+        kind: single        # single | multiple
+        choices:
+          - {key: a, text: ..., correct: true, feedback: ...}
+```
+See docs/authoring.md for the whole guide.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from courses.content import Problems, read_yaml, render_checked, require, require_slug
+
+from .models import Choice, Question, Quiz, Scenario
+
+
+@dataclass
+class ParsedChoice:
+    key: str
+    text: str
+    correct: bool
+    feedback_html: str
+
+
+@dataclass
+class ParsedQuestion:
+    slug: str
+    text: str
+    kind: str
+    choices: list[ParsedChoice]
+
+
+@dataclass
+class ParsedScenario:
+    slug: str
+    title: str
+    narrative_html: str
+    questions: list[ParsedQuestion]
+
+
+@dataclass
+class ParsedQuiz:
+    pass_mark: int
+    scenarios: list[ParsedScenario]
+
+
+def parse_quiz(path: Path, problems: Problems, sources: set[int]) -> ParsedQuiz | None:
+    data = read_yaml(path, problems)
+    if data is None:
+        return None
+    pass_mark = require(data, "pass_mark", int, path, problems)
+    if pass_mark is not None and not 1 <= pass_mark <= 100:
+        problems.add(path, "pass_mark", "must be a percentage from 1 to 100")
+    scenarios: list[ParsedScenario] = []
+    for i, raw in enumerate(require(data, "scenarios", list, path, problems) or []):
+        where = f"scenarios[{i}]"
+        if not isinstance(raw, dict):
+            problems.add(path, where, "must be a mapping")
+            continue
+        slug = require_slug(raw, "slug", path, problems, where)
+        if slug and any(s.slug == slug for s in scenarios):
+            problems.add(path, f"{where}.slug", f"{slug!r} is used twice")
+        narrative = require(raw, "narrative", str, path, problems, where) or ""
+        scenario = ParsedScenario(
+            slug=slug,
+            title=require(raw, "title", str, path, problems, where),
+            narrative_html=render_checked(narrative, path, f"{where}.narrative", problems, sources),
+            questions=[],
+        )
+        for j, raw_q in enumerate(require(raw, "questions", list, path, problems, where) or []):
+            question = _parse_question(raw_q, path, f"{where}.questions[{j}]", problems, sources)
+            if question is None:
+                continue
+            if any(q.slug == question.slug for q in scenario.questions):
+                problems.add(path, f"{where}.questions[{j}].slug", f"{question.slug!r} is used twice")
+            scenario.questions.append(question)
+        scenarios.append(scenario)
+    if pass_mark is None or not scenarios:
+        return None
+    return ParsedQuiz(pass_mark=pass_mark, scenarios=scenarios)
+
+
+def _parse_question(raw, path: Path, where: str, problems: Problems, sources: set[int]):
+    if not isinstance(raw, dict):
+        problems.add(path, where, "must be a mapping")
+        return None
+    slug = require_slug(raw, "slug", path, problems, where)
+    text = require(raw, "text", str, path, problems, where)
+    kind = raw.get("kind", "single")
+    if kind not in Question.Kind.values:
+        problems.add(path, f"{where}.kind", f"must be one of {Question.Kind.values}")
+    choices: list[ParsedChoice] = []
+    for k, raw_c in enumerate(require(raw, "choices", list, path, problems, where) or []):
+        cw = f"{where}.choices[{k}]"
+        if not isinstance(raw_c, dict):
+            problems.add(path, cw, "must be a mapping")
+            continue
+        key = require_slug(raw_c, "key", path, problems, cw)
+        if key and any(c.key == key for c in choices):
+            problems.add(path, f"{cw}.key", f"{key!r} is used twice")
+        correct = raw_c.get("correct")
+        if not isinstance(correct, bool):
+            problems.add(path, f"{cw}.correct", "must be true or false")
+        feedback = require(raw_c, "feedback", str, path, problems, cw) or ""
+        choices.append(
+            ParsedChoice(
+                key=key,
+                text=require(raw_c, "text", str, path, problems, cw),
+                correct=bool(correct),
+                feedback_html=render_checked(
+                    feedback, path, f"{cw}.feedback", problems, sources, inline=True
+                ),
+            )
+        )
+    right = sum(c.correct for c in choices)
+    if len(choices) < 2:
+        problems.add(path, f"{where}.choices", "needs at least two choices")
+    elif kind == "single" and right != 1:
+        problems.add(
+            path,
+            f"{where}.choices",
+            f"a single-choice question needs exactly one correct choice, not {right}",
+        )
+    elif right == 0:
+        problems.add(path, f"{where}.choices", "needs at least one correct choice")
+    if slug is None or text is None:
+        return None
+    return ParsedQuestion(slug=slug, text=text.strip(), kind=kind, choices=choices)
+
+
+def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
+    """Write a parsed quiz for `module` in place (by slug and key); return its question count.
+    Scenarios, questions and choices gone from the file are deactivated, keeping old answers."""
+    quiz, _ = Quiz.objects.update_or_create(module=module, defaults={"pass_mark": parsed.pass_mark})
+    seen_scenarios, seen_questions, seen_choices = [], [], []
+    for s_pos, item in enumerate(parsed.scenarios):
+        scenario, _ = Scenario.objects.update_or_create(
+            quiz=quiz,
+            slug=item.slug,
+            defaults={
+                "title": item.title,
+                "narrative_html": item.narrative_html,
+                "position": s_pos,
+                "is_active": True,
+            },
+        )
+        seen_scenarios.append(scenario.pk)
+        for q_pos, q in enumerate(item.questions):
+            question, _ = Question.objects.update_or_create(
+                scenario=scenario,
+                slug=q.slug,
+                defaults={"text": q.text, "kind": q.kind, "position": q_pos, "is_active": True},
+            )
+            seen_questions.append(question.pk)
+            for c_pos, c in enumerate(q.choices):
+                choice, _ = Choice.objects.update_or_create(
+                    question=question,
+                    key=c.key,
+                    defaults={
+                        "text": c.text,
+                        "correct": c.correct,
+                        "feedback_html": c.feedback_html,
+                        "position": c_pos,
+                        "is_active": True,
+                    },
+                )
+                seen_choices.append(choice.pk)
+    quiz.scenarios.exclude(pk__in=seen_scenarios).update(is_active=False)
+    Question.objects.filter(scenario__quiz=quiz).exclude(pk__in=seen_questions).update(is_active=False)
+    Choice.objects.filter(question__scenario__quiz=quiz).exclude(pk__in=seen_choices).update(is_active=False)
+    return len(seen_questions)

@@ -1,0 +1,127 @@
+"""Scenario quizzes and learners' attempts at them: a quiz is scenarios of questions of choices
+(loaded from content/ by slug and key); an attempt records one graded submission, the content
+version it was taken on, and the choices ticked for each question."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Module
+
+
+class Quiz(models.Model):
+    module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
+    pass_mark = models.PositiveSmallIntegerField(help_text="Percent of questions right to pass.")
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__gte=1, pass_mark__lte=100), name="quiz_pass_mark_1_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Quiz: {self.module}"
+
+
+class Scenario(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="scenarios")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    narrative_html = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "slug"], name="scenario_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Choose one answer")
+        MULTIPLE = "multiple", _("Choose all that apply")
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField(max_length=80)
+    text = models.TextField()
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SINGLE)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["scenario__position", "position"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "slug"], name="question_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(max_length=20)
+    text = models.TextField()
+    correct = models.BooleanField()
+    feedback_html = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="choice_unique_key")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Attempt(models.Model):
+    """One graded submission. `token` comes from the form the learner was shown, so the same
+    form submitted twice (double click, two tabs, a retried request) maps to one attempt."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    content_hash = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField()
+    correct_count = models.PositiveSmallIntegerField()
+    question_count = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(help_text="Percent right, rounded down.")
+    passed = models.BooleanField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(fields=["user", "quiz", "-score"], name="attempt_best"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(correct_count__lte=models.F("question_count")),
+                name="attempt_correct_le_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} scored {self.score}% on {self.quiz_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:result", args=[self.token])
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choices = models.ManyToManyField(Choice, related_name="answers")
+    correct = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="answer_unique_question")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}: {'right' if self.correct else 'wrong'}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+urlpatterns = [
+    path("modules/<slug:slug>/quiz/", views.quiz, name="quiz"),
+    path("quiz-results/<str:token>/", views.result, name="result"),
+]

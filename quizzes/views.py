@@ -1,0 +1,76 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from courses.services import get_module_for_user
+
+from .forms import QuizForm
+from .models import Attempt
+from .services import (
+    attempt_review,
+    attempt_submit,
+    best_attempt,
+    get_attempt_for_user,
+    get_quiz_for_user,
+    quiz_questions,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz(request: HttpRequest, slug: str) -> HttpResponse:
+    module = get_module_for_user(request.user, slug)
+    quiz = get_quiz_for_user(request.user, module)
+    questions = quiz_questions(quiz)
+    if request.method == "POST":
+        form = QuizForm(questions, request.POST)
+        if form.has_forged_values():
+            return HttpResponseBadRequest(_("That answer is not part of this quiz."))
+        if form.is_valid():
+            attempt, created = attempt_submit(
+                user=request.user, quiz=quiz, token=form.cleaned_data["token"], selected=form.selected()
+            )
+            if not created:
+                messages.info(
+                    request,
+                    _(
+                        "You already submitted these answers, so nothing was changed. "
+                        "Here is the result. Choose “Retake the quiz” to try again."
+                    ),
+                )
+            return redirect(attempt)
+        if "token" in form.errors:
+            return HttpResponseBadRequest(_("This quiz form is not valid. Please reload the page."))
+    else:
+        form = QuizForm(questions, initial={"token": uuid.uuid4()})
+    context = {
+        "module": module,
+        "quiz": quiz,
+        "form": form,
+        "sections": form.sections(quiz.scenarios.all()),
+        "best": best_attempt(user=request.user, quiz=quiz),
+    }
+    return render(request, "quizzes/quiz.html", context)
+
+
+@login_required
+@require_GET
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        attempt = get_attempt_for_user(request.user, token)
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+    quiz = get_quiz_for_user(request.user, attempt.quiz.module)
+    context = {
+        "attempt": attempt,
+        "module": attempt.quiz.module,
+        "quiz": quiz,
+        "sections": attempt_review(attempt, quiz),
+        "best": best_attempt(user=request.user, quiz=quiz),
+    }
+    return render(request, "quizzes/result.html", context)
