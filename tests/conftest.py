@@ -1,0 +1,76 @@
+"""The shared cast and course for every test.
+
+- `course`: the tiny fixture course in tests/fixtures/content, loaded by the real loader.
+- `parent` / `educator`: learners with each role; `outsider`: another learner.
+- `parent_client`: a test client logged in as `parent`.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from courses.content import course_load
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher; tests only need a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def course(db):
+    course_load(root=FIXTURE_CONTENT)
+
+
+def build_course(root: Path, modules: int) -> Path:
+    """A copy of the fixture course with `modules` modules, all in the parent track."""
+    shutil.copytree(FIXTURE_CONTENT, root)
+    template = root / "modules" / "01-first-steps"
+    slugs = ["first-steps", "second-steps"]
+    for i in range(3, modules + 1):
+        folder = root / "modules" / f"{i:02d}-extra-{i}"
+        shutil.copytree(template, folder)
+        text = (folder / "module.yaml").read_text().replace("slug: first-steps", f"slug: extra-{i}")
+        (folder / "module.yaml").write_text(text)
+        slugs.append(f"extra-{i}")
+    for i in range(modules + 1, 3):
+        shutil.rmtree(root / "modules" / f"{i:02d}-{slugs[i - 1]}")
+        slugs.remove(slugs[i - 1])
+    (root / "course.yaml").write_text(
+        "tracks:\n  - slug: parent\n    title: For parents\n    summary: S.\n    audience: parent\n"
+        f"    modules: [{', '.join(slugs)}]\n"
+    )
+    return root
+
+
+def make_user(email: str, role: str = "parent", name: str = "Test Learner") -> User:
+    return User.objects.create_user(email=email, password="a-long-test-password", name=name, role=role)
+
+
+@pytest.fixture
+def parent(db) -> User:
+    return make_user("parent@example.org", "parent", "Pat Parent")
+
+
+@pytest.fixture
+def educator(db) -> User:
+    return make_user("teacher@example.org", "educator", "Terry Teacher")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return make_user("outsider@example.org", "other", "Olly Outsider")
+
+
+@pytest.fixture
+def parent_client(parent) -> Client:
+    client = Client()
+    client.force_login(parent)
+    return client

