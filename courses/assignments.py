@@ -166,7 +166,7 @@ def organisation_plan(organisation: Organisation) -> Plan:
             modules.setdefault(m.pk, m)
     return Plan(
         assignments=assignments,
-        modules=list(modules.values()),
+        modules=sorted(modules.values(), key=lambda m: (m.position, m.slug)),  # course order
         module_ids_of={pk: [m.pk for m in ms] for pk, ms in expanded.items()},
     )
 
