@@ -60,26 +60,37 @@ def test_the_csv_preview_lists_each_bad_row_and_why_and_sends_nothing(org_a, own
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_confirming_the_csv_invites_the_good_rows_only_from_a_task(org_a, owner, member, django_capture_on_commit_callbacks):
+def test_confirming_the_csv_invites_the_good_rows_only_from_a_task(
+    org_a, owner, member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(owner).post(
             reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": CSV, "confirm": "1"}
         )
     assert response.status_code == 302
-    assert sorted(Invitation.objects.values_list("email", flat=True)) == ["kim@school-a.org", "sam@school-a.org"]
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "kim@school-a.org",
+        "sam@school-a.org",
+    ]
     assert Invitation.objects.get(email="sam@school-a.org").group.name == "Science"
     assert sorted(m.to[0] for m in mail.outbox) == ["kim@school-a.org", "sam@school-a.org"]
 
 
 def test_an_uploaded_csv_file_is_read_too(org_a, owner):
-    upload = SimpleUploadedFile("staff.csv", "\ufeffZoë Ñúñez,zoe@school-a.org\n".encode(), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "staff.csv", "\ufeffZoë Ñúñez,zoe@school-a.org\n".encode(), content_type="text/csv"
+    )
     response = client_for(owner).post(reverse("orgs:invite_bulk", args=[org_a.slug]), {"file": upload})
-    assert [(r.name, r.email) for r in response.context["preview"].good] == [("Zoë Ñúñez", "zoe@school-a.org")]
+    assert [(r.name, r.email) for r in response.context["preview"].good] == [
+        ("Zoë Ñúñez", "zoe@school-a.org")
+    ]
 
 
 def test_an_already_invited_address_is_a_bad_row(org_a, owner):
     invite(org_a, owner, "sam@school-a.org")
-    response = client_for(owner).post(reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": "Sam,sam@school-a.org"})
+    response = client_for(owner).post(
+        reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": "Sam,sam@school-a.org"}
+    )
     assert "already invited" in response.context["preview"].bad[0].errors[0]
 
 
@@ -92,7 +103,10 @@ def test_a_new_user_signs_up_on_the_spot_and_joins(org_a, owner, client):
     (invitation,) = invite(org_a, owner, "new@school-a.org")
     url = reverse("invitations:accept", args=[invitation.token])
     assert b"Create my account and join" in client.get(url).content
-    response = client.post(url, {"name": "Nia New", "password1": "a long safe password 42", "password2": "a long safe password 42"})
+    response = client.post(
+        url,
+        {"name": "Nia New", "password1": "a long safe password 42", "password2": "a long safe password 42"},
+    )
     assert response.status_code == 302 and response.url == reverse("courses:my_learning")
     user = User.objects.get(email="new@school-a.org")
     assert user.name == "Nia New" and user.role == "educator"
@@ -136,7 +150,9 @@ def test_an_expired_or_revoked_invitation_does_not_work(org_a, owner, client, cl
     else:
         client_for(owner).post(reverse("orgs:invitation_revoke", args=[org_a.slug, invitation.token]))
     url = reverse("invitations:accept", args=[invitation.token])
-    response = client.post(url, {"name": "Sam", "password1": "a long safe password 42", "password2": "a long safe password 42"})
+    response = client.post(
+        url, {"name": "Sam", "password1": "a long safe password 42", "password2": "a long safe password 42"}
+    )
     assert response.status_code == 410 and not User.objects.filter(email="sam@school-a.org").exists()
 
 

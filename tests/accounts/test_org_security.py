@@ -163,7 +163,8 @@ def test_forged_group_and_members_in_the_assignment_form_save_nothing(world, org
 def test_forged_members_in_group_and_extension_forms_save_nothing(world, org_a, org_b, owner):
     b_member = org_b.memberships.exclude(role="owner").get()
     response = client_for(owner).post(
-        reverse("orgs:group", args=[org_a.slug, world["a"]["group"]]), {"name": "G", "members": [b_member.key]}
+        reverse("orgs:group", args=[org_a.slug, world["a"]["group"]]),
+        {"name": "G", "members": [b_member.key]},
     )
     assert response.status_code == 200 and "members" in response.context["form"].errors
     response = client_for(owner).post(
@@ -179,6 +180,8 @@ def test_wrong_method_is_refused(world, org_a, owner, name):
     assert client_for(owner).delete(url_for(name, org_a.slug, world["a"])).status_code == 405
 
 
-@pytest.mark.parametrize("name", ["leave", "member_remove", "invitation_revoke", "assignment_delete", "remind"])
+@pytest.mark.parametrize(
+    "name", ["leave", "member_remove", "invitation_revoke", "assignment_delete", "remind"]
+)
 def test_actions_refuse_get(world, org_a, owner, name):
     assert client_for(owner).get(url_for(name, org_a.slug, world["a"])).status_code == 405

@@ -25,7 +25,9 @@ from tests.conftest import client_for, make_user
 def test_anyone_signed_in_creates_an_organisation_and_owns_it(parent):
     response = client_for(parent).post(reverse("orgs:new"), {"name": "St Mary's Primary", "kind": "school"})
     organisation = Organisation.objects.get()
-    assert response.status_code == 302 and response.url == reverse("orgs:invitations", args=["st-marys-primary"])
+    assert response.status_code == 302 and response.url == reverse(
+        "orgs:invitations", args=["st-marys-primary"]
+    )
     assert organisation.memberships.get().role == "owner" and organisation.memberships.get().user == parent
     assert AuditEvent.objects.filter(organisation=organisation, action="organisation_create").exists()
 
@@ -59,14 +61,22 @@ def png(size=(1200, 800), fmt="PNG") -> bytes:
 
 
 def settings_data(**extra):
-    return {"name": "School A", "kind": "school", "certificate_signatory_name": "Dr Jo Head",
-            "certificate_signatory_title": "Headteacher", "certificate_validity_months": "12", **extra}
+    return {
+        "name": "School A",
+        "kind": "school",
+        "certificate_signatory_name": "Dr Jo Head",
+        "certificate_signatory_title": "Headteacher",
+        "certificate_validity_months": "12",
+        **extra,
+    }
 
 
 def test_settings_save_signatory_validity_and_a_reencoded_logo(org_a, owner, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("logo.jpg", png(fmt="JPEG"), content_type="image/jpeg")
-    response = client_for(owner).post(reverse("orgs:settings", args=[org_a.slug]), settings_data(new_logo=upload))
+    response = client_for(owner).post(
+        reverse("orgs:settings", args=[org_a.slug]), settings_data(new_logo=upload)
+    )
     assert response.status_code == 302
     org_a.refresh_from_db()
     assert (org_a.certificate_signatory_name, org_a.certificate_validity_months) == ("Dr Jo Head", 12)
@@ -76,12 +86,18 @@ def test_settings_save_signatory_validity_and_a_reencoded_logo(org_a, owner, set
 
 @pytest.mark.parametrize(
     "content, name",
-    [(b"<svg onload=alert(1)></svg>", "logo.svg"), (b"GIF89a not really", "logo.gif"), (b"\x89PNG" + b"0" * 2_100_000, "big.png")],
+    [
+        (b"<svg onload=alert(1)></svg>", "logo.svg"),
+        (b"GIF89a not really", "logo.gif"),
+        (b"\x89PNG" + b"0" * 2_100_000, "big.png"),
+    ],
 )
 def test_settings_refuse_a_file_that_is_not_a_small_image(org_a, owner, settings, tmp_path, content, name):
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile(name, content)
-    response = client_for(owner).post(reverse("orgs:settings", args=[org_a.slug]), settings_data(new_logo=upload))
+    response = client_for(owner).post(
+        reverse("orgs:settings", args=[org_a.slug]), settings_data(new_logo=upload)
+    )
     assert response.status_code == 200 and "new_logo" in response.context["form"].errors
     org_a.refresh_from_db()
     assert not org_a.logo and org_a.certificate_validity_months is None
@@ -143,7 +159,10 @@ def test_removal_hides_the_member_but_their_progress_stays_theirs(course, org_a,
     response = client_for(owner).post(reverse("orgs:member_remove", args=[org_a.slug, key]))
     assert response.status_code == 302
     assert not org_a.memberships.filter(user=member).exists()
-    assert LessonProgress.objects.filter(user=member).count() == 2 and ModuleProgress.objects.filter(user=member).exists()
+    assert (
+        LessonProgress.objects.filter(user=member).count() == 2
+        and ModuleProgress.objects.filter(user=member).exists()
+    )
     assert client_for(member).get(reverse("orgs:detail", args=[org_a.slug])).status_code == 404
     assert AuditEvent.objects.filter(action="member_remove", target=member.email).exists()
 
@@ -169,7 +188,9 @@ def test_groups_are_created_filled_renamed_and_deleted(org_a, owner, member):
     client.post(reverse("orgs:groups", args=[org_a.slug]), {"name": "Science"})
     group = org_a.groups.get()
     key = org_a.memberships.get(user=member).key
-    client.post(reverse("orgs:group", args=[org_a.slug, group.key]), {"name": "Science dept", "members": [key]})
+    client.post(
+        reverse("orgs:group", args=[org_a.slug, group.key]), {"name": "Science dept", "members": [key]}
+    )
     group.refresh_from_db()
     assert group.name == "Science dept" and list(group.members.values_list("user", flat=True)) == [member.pk]
     response = client.post(reverse("orgs:groups", args=[org_a.slug]), {"name": "science DEPT"})

@@ -69,7 +69,10 @@ def test_an_expired_completion_is_due_again():
         due_date=date(2026, 11, 1),
     )
     assert cell.status == OVERDUE and cell.expired_at == datetime(2025, 1, 1, tzinfo=UTC)
-    assert status(started=True, completed_at=datetime(2024, 1, 1, tzinfo=UTC), validity_months=12).status == IN_PROGRESS
+    assert (
+        status(started=True, completed_at=datetime(2024, 1, 1, tzinfo=UTC), validity_months=12).status
+        == IN_PROGRESS
+    )
 
 
 def test_the_earliest_known_due_date_wins():

@@ -78,7 +78,9 @@ def test_a_completion_before_the_assignment_counts_unless_expired(org_a, owner, 
 
 
 def test_a_track_assignment_expands_to_its_modules(org_a, owner, member):
-    assignment_create(organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone")
+    assignment_create(
+        organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
+    )
     response = dashboard(client_for(owner), org_a)
     assert [m.slug for m in response.context["plan"].modules] == ["first-steps", "second-steps"]
 
@@ -107,20 +109,32 @@ def test_an_extension_moves_one_members_due_date(org_a, owner, member):
         membership=membership,
         due_date=timezone.localdate() + timedelta(days=5),
     )
-    assert cells(dashboard(client_for(owner), org_a)) == {"Mo Member": ["not_started"], "Olive Owner": ["overdue"]}
+    assert cells(dashboard(client_for(owner), org_a)) == {
+        "Mo Member": ["not_started"],
+        "Olive Owner": ["overdue"],
+    }
     assert AuditEvent.objects.filter(action="assignment_extend").exists()
 
 
 def test_filters_by_group_status_and_search_and_sorts(org_a, owner, member):
     group = group_create(organisation=org_a, actor=owner, name="Science")
-    group_update(organisation=org_a, actor=owner, group=group, name="Science", members=[org_a.memberships.get(user=member)])
+    group_update(
+        organisation=org_a,
+        actor=owner,
+        group=group,
+        name="Science",
+        members=[org_a.memberships.get(user=member)],
+    )
     assign(org_a, owner, "first-steps")
     complete(member)
     client = client_for(owner)
     assert list(cells(dashboard(client, org_a, group=group.key))) == ["Mo Member"]
     assert list(cells(dashboard(client, org_a, status="not_started"))) == ["Olive Owner"]
     assert list(cells(dashboard(client, org_a, q="OLIVE"))) == ["Olive Owner"]
-    assert list(cells(dashboard(client, org_a, q="school-a.org", sort="-name"))) == ["Olive Owner", "Mo Member"]
+    assert list(cells(dashboard(client, org_a, q="school-a.org", sort="-name"))) == [
+        "Olive Owner",
+        "Mo Member",
+    ]
     assert list(cells(dashboard(client, org_a, sort="-progress"))) == ["Mo Member", "Olive Owner"]
 
 
@@ -134,7 +148,8 @@ def add_members(org, n, *, done_every=3):
     password = make_password(None)
     start = User.objects.count()
     users = User.objects.bulk_create(
-        User(email=f"m{start + i}@bulk.example", name=f"Member {start + i:05d}", password=password) for i in range(n)
+        User(email=f"m{start + i}@bulk.example", name=f"Member {start + i:05d}", password=password)
+        for i in range(n)
     )
     users = list(User.objects.filter(email__endswith="@bulk.example").order_by("-pk")[:n])
     Membership.objects.bulk_create(Membership(user=u, organisation=org) for u in users)
@@ -157,9 +172,15 @@ def sized_org(org_a, owner, request):
     (first,) = assign(org_a, owner, "first-steps", due_date=timezone.localdate() - timedelta(days=1))
     assign(org_a, owner, "second-steps", target="group", group=group)
     assign(org_a, owner, "second-steps", target="members", members=members[:2])
-    assignment_create(organisation=org_a, actor=owner, track=Track.objects.get(slug="educator"), target="everyone")
+    assignment_create(
+        organisation=org_a, actor=owner, track=Track.objects.get(slug="educator"), target="everyone"
+    )
     assignment_extend(
-        organisation=org_a, actor=owner, assignment=first, membership=members[1], due_date=timezone.localdate()
+        organisation=org_a,
+        actor=owner,
+        assignment=first,
+        membership=members[1],
+        due_date=timezone.localdate(),
     )
     return org_a
 
@@ -172,7 +193,9 @@ DASHBOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("sized_org", SIZES, indirect=True)
-def test_dashboard_query_count_is_the_same_for_10_and_2000_members(sized_org, owner, django_assert_num_queries):
+def test_dashboard_query_count_is_the_same_for_10_and_2000_members(
+    sized_org, owner, django_assert_num_queries
+):
     client = client_for(owner)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = dashboard(client, sized_org, status="", sort="name")
@@ -213,7 +236,9 @@ def test_csv_export_shows_completion_and_expiry_and_is_audited(org_a, owner, mem
     assert AuditEvent.objects.filter(organisation=org_a, action="export").exists()
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x")'])
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x")']
+)
 def test_csv_cells_starting_a_formula_are_neutralised(value):
     assert csv_safe(value) == "'" + value
 
@@ -223,12 +248,12 @@ def test_csv_keeps_ordinary_values():
 
 
 def test_a_member_named_like_a_formula_is_exported_as_text(org_a, owner):
-    evil = make_user("evil@school-a.org", "educator", "=HYPERLINK(\"http://x\",\"y\")")
+    evil = make_user("evil@school-a.org", "educator", '=HYPERLINK("http://x","y")')
     membership_add(organisation=org_a, user=evil)
     assign(org_a, owner, "first-steps")
     response = client_for(owner).get(reverse("orgs:export", args=[org_a.slug]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert ["'=HYPERLINK(\"http://x\",\"y\")"] == [r[0] for r in rows if r[1] == "evil@school-a.org"]
+    assert ['\'=HYPERLINK("http://x","y")'] == [r[0] for r in rows if r[1] == "evil@school-a.org"]
 
 
 def test_the_printable_report_lists_every_member_with_dates(org_a, owner, member):
@@ -240,7 +265,9 @@ def test_the_printable_report_lists_every_member_with_dates(org_a, owner, member
     assert "print.css" in content and timezone.localdate().strftime("%-d %b %Y") in content
 
 
-def test_the_module_report_shows_completions_and_most_missed_questions_only_in_aggregate(org_a, owner, member, outsider):
+def test_the_module_report_shows_completions_and_most_missed_questions_only_in_aggregate(
+    org_a, owner, member, outsider
+):
     assign(org_a, owner, "first-steps")
     complete(member)
     module = Module.objects.get(slug="first-steps")
@@ -255,7 +282,9 @@ def test_the_module_report_shows_completions_and_most_missed_questions_only_in_a
     assert b"member@school-a.org" not in response.content
 
 
-def test_remind_overdue_now_mails_overdue_members_once_a_day(org_a, owner, member, django_capture_on_commit_callbacks):
+def test_remind_overdue_now_mails_overdue_members_once_a_day(
+    org_a, owner, member, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     assign(org_a, owner, "first-steps", due_date=timezone.localdate() - timedelta(days=3))
@@ -274,7 +303,12 @@ def test_assignment_pages_create_list_and_remove(org_a, owner, member):
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
     response = client.post(
         reverse("orgs:assignment_new", args=[org_a.slug]),
-        {"what": "modules", "modules": ["first-steps", "second-steps"], "target": "everyone", "due_date": due},
+        {
+            "what": "modules",
+            "modules": ["first-steps", "second-steps"],
+            "target": "everyone",
+            "due_date": due,
+        },
     )
     assert response.status_code == 302 and org_a.assignments.count() == 2
     listing = client.get(reverse("orgs:assignments", args=[org_a.slug]))
@@ -320,8 +354,12 @@ class TestAssignedToYou:
         assert b"Assigned to you" not in parent_client.get("/").content
 
     @pytest.mark.parametrize("extra", [0, 20])
-    def test_home_query_budget_holds_with_assignments(self, org_a, owner, member, extra, django_assert_num_queries):
-        assignment_create(organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone")
+    def test_home_query_budget_holds_with_assignments(
+        self, org_a, owner, member, extra, django_assert_num_queries
+    ):
+        assignment_create(
+            organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
+        )
         for _ in range(extra):
             assign(org_a, owner, "first-steps", due_date=timezone.localdate())
         client = client_for(member)

@@ -44,7 +44,9 @@ def complete(user):
 @pytest.fixture
 def assignment(org_a, owner, member):
     module = Module.objects.get(slug="first-steps")
-    return assignment_create(organisation=org_a, actor=owner, modules=[module], target="everyone", due_date=DUE)[0]
+    return assignment_create(
+        organisation=org_a, actor=owner, modules=[module], target="everyone", due_date=DUE
+    )[0]
 
 
 def test_members_are_reminded_a_week_and_a_day_before_on_the_day_after_and_weekly(assignment, owner, member):
