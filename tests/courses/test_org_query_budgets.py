@@ -47,7 +47,9 @@ def sized(request, org_a, owner):
             group=group,
             due_date=timezone.localdate(),
         )
-    assignment_create(organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone")
+    assignment_create(
+        organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
+    )
     return org_a
 
 
