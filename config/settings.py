@@ -116,7 +116,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnGuard] "
 # Sessions end after two weeks, or when the browser closes for anyone who did not tick
 # "Remember me" (ACCOUNT_SESSION_REMEMBER = None lets the learner choose).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
-ACCOUNT_RATE_LIMITS = {
+ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
