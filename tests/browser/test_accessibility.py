@@ -75,6 +75,13 @@ PAGES = [
     ("sign-up with errors", "/accounts/signup/", False, fill_bad_signup),
     ("log-in with errors", "/accounts/login/", False, fill_bad_login),
     ("help", "/help/", False, None),
+    ("privacy", "/accounts/privacy/", False, None),
+    (
+        "delete account with errors",
+        "/accounts/delete/",
+        True,
+        lambda page: page.get_by_role("button", name="Delete my account for good").click(),
+    ),
     ("not found", "/no-such-page/", False, None),
 ]
 
