@@ -37,6 +37,7 @@ def parse_args():
     parser.add_argument("--database", default="onguard_bench")
     parser.add_argument("--keep-database", action="store_true", help="reuse the seeded database")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--no-lighthouse", action="store_true")
     return parser.parse_args()
 
 
@@ -89,6 +90,50 @@ def _wrk(url: str, *, duration: int, connections: int, headers: dict, method: st
     return data
 
 
+LIGHTHOUSE_PAGES = {
+    "home",
+    "module",
+    "lesson",
+    "quiz page",
+    "My learning",
+    "dashboard (50 rows)",
+    "certificate verification",
+}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+
+
+def lighthouse(url: str, headers: dict) -> dict:
+    """Lighthouse's mobile performance profile (its default), with Debian's Chromium."""
+    bench = ROOT / "bench"
+    if not (bench / "node_modules" / ".bin" / "lighthouse").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=bench, check=True, capture_output=True)
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    headers = {k: v for k, v in headers.items() if k != "Referer"}  # Chromium refuses a forced Referer
+    command = [
+        str(bench / "node_modules" / ".bin" / "lighthouse"), url, "--quiet", "--only-categories=performance",
+        f"--chrome-flags={CHROME_FLAGS}", "--output=json", f"--output-path={out}",
+        f"--extra-headers={json.dumps(headers)}",
+    ]  # fmt: skip
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(command, env=env, capture_output=True, timeout=180)
+    try:
+        data = json.loads(out.read_text())
+    except ValueError:
+        return {"score": None, "error": "no report"}
+    if data["categories"]["performance"]["score"] is None:
+        return {"score": None, "error": (data.get("runtimeError") or {}).get("code", "no score")}
+    audits = data["audits"]
+    return {
+        "score": round(data["categories"]["performance"]["score"] * 100),
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+        "lcp": audits["largest-contentful-paint"]["numericValue"],
+        "bytes": audits["total-byte-weight"]["numericValue"],
+    }
+
+
 def main():
     args = parse_args()
     if not shutil.which("wrk"):
@@ -135,12 +180,18 @@ def main():
         )  # fmt: skip
         recorded = fx["count_attempts"]() - before
         results["quiz submit"]["attempts_recorded"] = recorded
+        audits = {}
+        if not args.no_lighthouse:
+            for name, path, headers, _ in pages[1:]:
+                if name in LIGHTHOUSE_PAGES:
+                    print(f"  lighthouse: {name}", flush=True)
+                    audits[name] = lighthouse(base + path, headers)
     finally:
         server.stop()
-    write_report(args, results)
+    write_report(args, results, audits)
 
 
-def write_report(args, results):
+def write_report(args, results, audits):
     base_rps = results["baseline"]["rps"]
     now = datetime.datetime.now(datetime.UTC)
     lines = [
@@ -171,6 +222,22 @@ def write_report(args, results):
         f"database's unique token makes a duplicate impossible (recorded - received = requests still in "
         f"flight when wrk stopped, at most {args.submit_connections}).",
     ]
+    if audits:
+        lines += [
+            "",
+            "Lighthouse 12.8.2, mobile profile (simulated slow 4G, mid-range phone), Debian's Chromium:",
+            "",
+            "| page | performance | first contentful paint | largest contentful paint | bytes transferred |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, a in audits.items():
+            if a["score"] is None:
+                lines.append(f"| {name} | failed: {a['error']} | | | |")
+                continue
+            lines.append(
+                f"| {name} | {a['score']} | {a['fcp'] / 1000:.1f} s | {a['lcp'] / 1000:.1f} s | "
+                f"{a['bytes'] / 1024:.0f} KiB |"
+            )
     report = "\n".join(lines) + "\n"
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
