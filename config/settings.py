@@ -163,7 +163,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "config.storage.MinifiedManifestStaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"

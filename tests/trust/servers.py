@@ -59,9 +59,9 @@ def get(url: str, headers: dict | None = None, timeout: float = 10):
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with opener.open(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read().decode()
+            return response.status, response.headers, response.read().decode(errors="replace")
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read().decode()
+        return exc.code, exc.headers, exc.read().decode(errors="replace")
 
 
 class Gunicorn:

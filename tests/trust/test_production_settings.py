@@ -73,3 +73,13 @@ def test_404_is_friendly_with_help_and_no_trace(production_server):
     assert status == 404
     assert "We can’t find that page" in body and "1-800-843-5678" in body and "quick-exit" in body
     assert "Traceback" not in body and "urlpatterns" not in body
+
+
+def test_our_css_and_js_are_served_minified_and_compressed(production_server):
+    _, _, body = get(production_server.url + "/", HTTPS)
+    for asset in re.findall(r"/static/(?:css|js)/onguard\.[0-9a-f]{12}\.(?:css|js)", body):
+        status, headers, text = get(production_server.url + asset, {**HTTPS, "Accept-Encoding": "identity"})
+        assert status == 200 and "max-age=315360000" in headers["Cache-Control"]
+        assert "/*" not in text and "\n  " not in text, f"{asset} is not minified"
+        status, headers, _ = get(production_server.url + asset, {**HTTPS, "Accept-Encoding": "gzip"})
+        assert headers["Content-Encoding"] == "gzip"
