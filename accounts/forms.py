@@ -70,3 +70,17 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not right."))
         return password
+
+    def clean(self):
+        from .services import organisations_needing_another_owner
+
+        data = super().clean()
+        names = [o.name for o in organisations_needing_another_owner(user=self.user)]
+        if names:
+            raise forms.ValidationError(
+                _(
+                    "You are the only owner of %(names)s. Make someone else an owner first, in the organisation's members page."
+                )
+                % {"names": ", ".join(names)}
+            )
+        return data
