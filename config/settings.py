@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,11 @@ TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}
 }
 
+# --- Cache ----------------------------------------------------------------------------------------
+# Rate limits (log-in, certificate verification) count in the cache: with several app processes
+# set a shared one, e.g. CACHE_URL=dbcache://onguard_cache (then `manage.py createcachetable`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -144,6 +150,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Files served only through views that check access (certificate ZIP exports): never MEDIA_URL.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -182,6 +190,18 @@ if not DEBUG:
 CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
 # Where the quick-exit button sends a learner: a neutral page that is not about abuse.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
+
+# Absolute links in e-mails and on certificates (the QR code) start with this.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Certificates -------------------------------------------------------------------------------
+# Ed25519 key that signs Open Badges credentials: base64 of the raw 32-byte private key, or PEM.
+# Unset, a key derived from SECRET_KEY is used, with a warning (see README.md).
+OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="")
+# Public verification: at most this many look-ups per client IP per window (seconds).
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
+CERTIFICATE_VERIFY_RATE_WINDOW = 300
+CERTIFICATE_EXPIRY_NOTICE_DAYS = 30
 
 LOGGING = {
     "version": 1,

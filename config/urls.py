@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
     path("", include("courses.urls")),
 ]
