@@ -188,11 +188,12 @@ if not DEBUG:
 
 # --- OnGuard ------------------------------------------------------------------------------------
 CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
+# Links in e-mails are absolute: sent from tasks, they have no request to take the host from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long an e-mailed invitation to join an organisation works.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Where the quick-exit button sends a learner: a neutral page that is not about abuse.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
-
-# Absolute links in e-mails and on certificates (the QR code) start with this.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Certificates -------------------------------------------------------------------------------
 # Ed25519 key that signs Open Badges credentials: base64 of the raw 32-byte private key, or PEM.

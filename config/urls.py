@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -5,7 +7,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("orgs/", include("accounts.org_urls")),
+    path("", include("accounts.invitation_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("", include("courses.urls")),
 ]
+# Uploaded logos, served by Django only in development; production serves MEDIA_ROOT itself.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .assignments import assigned_to_user
 from .models import Track
 from .services import (
     active_lessons,
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tracks": tracks,
         "more": [s for pk, s in statuses.items() if pk not in in_tracks],
         "recent": recent_module(user=request.user),
+        "assigned": assigned_to_user(user=request.user, statuses=statuses),
     }
     return render(request, "courses/home.html", context)
 
@@ -120,6 +122,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "recent": recent_module(user=request.user),
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
+        "assigned": assigned_to_user(user=request.user, statuses=statuses),
     }
     return render(request, "courses/my_learning.html", context)
 

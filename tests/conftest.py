@@ -3,6 +3,7 @@
 - `course`: the tiny fixture course in tests/fixtures/content, loaded by the real loader.
 - `parent` / `educator`: learners with each role; `outsider`: another learner.
 - `parent_client`: a test client logged in as `parent`.
+- `org_a` with its `owner` and a `member`; `org_b` with its admin `admin_b`; `client_for(user)`.
 """
 
 import shutil
@@ -73,4 +74,49 @@ def outsider(db) -> User:
 def parent_client(parent) -> Client:
     client = Client()
     client.force_login(parent)
+    return client
+
+
+# --- Organisations: an owner and a member of organisation A, an admin of organisation B -------
+
+
+@pytest.fixture
+def org_a(db):
+    from accounts.services import organisation_create
+
+    owner = make_user("owner@school-a.org", "educator", "Olive Owner")
+    return organisation_create(user=owner, name="School A", kind="school")
+
+
+@pytest.fixture
+def owner(org_a) -> User:
+    return org_a.memberships.get(role="owner").user
+
+
+@pytest.fixture
+def member(org_a) -> User:
+    from accounts.services import membership_add
+
+    user = make_user("member@school-a.org", "educator", "Mo Member")
+    membership_add(organisation=org_a, user=user)
+    return user
+
+
+@pytest.fixture
+def org_b(db):
+    from accounts.services import organisation_create
+
+    admin = make_user("admin@school-b.org", "educator", "Ada Admin-B")
+    return organisation_create(user=admin, name="School B", kind="school")
+
+
+@pytest.fixture
+def admin_b(org_b) -> User:
+    return org_b.memberships.get().user
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
     return client

@@ -24,8 +24,8 @@ BUDGETS = {
     # tracks(1) + modules with lesson counts(1) + track modules(1)
     "home_anonymous": 3,
     # session, user + modules(1) + lesson done counts(1) + attempt aggregates(1) + module progress(1)
-    # + tracks(1) + track modules(1) + recent module(1)
-    "home": 9,
+    # + tracks(1) + track modules(1) + recent module(1) + assignments from organisations(1)
+    "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
     "module": 9,
     # session, user + module(1) + lesson(1) + module lessons(1) + progress upsert (savepoint, select,
@@ -36,7 +36,8 @@ BUDGETS = {
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4) + answers(1) + answer choices(1) + best attempt(1)
     "result": 10,
     # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
-    "my_learning": 9,
+    # + assignments from organisations(1)
+    "my_learning": 10,
 }
 
 

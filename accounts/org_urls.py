@@ -1,0 +1,54 @@
+"""Organisation URLs (namespace `orgs`): /orgs/ and /orgs/<org-slug>/... Every view here goes
+through accounts.services.get_organisation_for_user; tests/accounts/test_org_security.py checks
+each URL for every role, so a new URL without that check fails it."""
+
+from django.urls import path
+
+from courses import org_views as learning
+
+from . import invitation_views as invitations
+from . import org_views as views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("new/", views.organisation_new, name="new"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/leave/", views.organisation_leave, name="leave"),
+    path("<slug:slug>/settings/", views.organisation_settings, name="settings"),
+    path("<slug:slug>/join-link/", views.organisation_join_link, name="join_link"),
+    path("<slug:slug>/members/", views.member_list, name="members"),
+    path("<slug:slug>/members/<str:key>/role/", views.member_role, name="member_role"),
+    path("<slug:slug>/members/<str:key>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:slug>/groups/", views.group_list, name="groups"),
+    path("<slug:slug>/groups/<str:key>/", views.group_detail, name="group"),
+    path("<slug:slug>/groups/<str:key>/delete/", views.group_remove, name="group_delete"),
+    path("<slug:slug>/audit/", views.audit_log, name="audit"),
+    path("<slug:slug>/invitations/", invitations.invitation_list, name="invitations"),
+    path("<slug:slug>/invitations/bulk/", invitations.invitation_bulk, name="invite_bulk"),
+    path(
+        "<slug:slug>/invitations/<str:token>/resend/",
+        invitations.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "<slug:slug>/invitations/<str:token>/revoke/",
+        invitations.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("<slug:slug>/assignments/", learning.assignment_list, name="assignments"),
+    path("<slug:slug>/assignments/new/", learning.assignment_new, name="assignment_new"),
+    path("<slug:slug>/assignments/<str:key>/delete/", learning.assignment_remove, name="assignment_delete"),
+    path(
+        "<slug:slug>/assignments/<str:key>/extend/", learning.assignment_extend_view, name="assignment_extend"
+    ),
+    path("<slug:slug>/dashboard/", learning.dashboard, name="dashboard"),
+    path(
+        "<slug:slug>/dashboard/modules/<slug:module_slug>/",
+        learning.module_dashboard,
+        name="module_dashboard",
+    ),
+    path("<slug:slug>/report/", learning.report, name="report"),
+    path("<slug:slug>/report.csv", learning.report_csv, name="export"),
+    path("<slug:slug>/remind/", learning.remind_overdue, name="remind"),
+]

@@ -1,0 +1,457 @@
+"""Organisation assignments: who must complete which modules by when, and where each member
+stands. The rules, as plain functions:
+
+- An assignment is a module or a whole track (which expands to its active modules), for
+  everyone, a group or named members. Who it applies to is decided at read time, so assignments
+  to everyone or a group also apply to people who join later.
+- A member's due date for an assignment is their extension's date if an admin gave one, else the
+  assignment's. A module assigned several times is due on the earliest of its due dates.
+- An assigned module is completed iff ModuleProgress.completed_at is set and, when the
+  organisation has a certificate validity period, completed_at + validity is still in the future.
+  A completion from before the assignment counts.
+- Otherwise it is overdue once its due date has passed, in progress if the member has started it
+  (any ModuleProgress row: opening or completing a lesson creates one), else not started.
+"""
+
+import calendar
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, Membership, Organisation, OrganisationGroup
+from accounts.services import audit_record
+
+from .models import Assignment, AssignmentExtension, Module, ModuleProgress, Track, TrackModule
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+OVERDUE = "overdue"
+STATUSES = [NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE]
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole calendar months, clamped to the end of a shorter month."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def completion_expires_at(completed_at: datetime | None, validity_months: int | None) -> datetime | None:
+    if completed_at is None or not validity_months:
+        return None
+    return add_months(completed_at, validity_months)
+
+
+def completion_is_current(
+    *, completed_at: datetime | None, validity_months: int | None, now: datetime
+) -> bool:
+    if completed_at is None:
+        return False
+    expires = completion_expires_at(completed_at, validity_months)
+    return expires is None or expires > now
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One member's status in one assigned module."""
+
+    status: str
+    due_date: date | None = None
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+    # Completed once, but the organisation's validity period has run out: due again.
+    expired_at: datetime | None = None
+
+
+def cell_status(
+    *,
+    started: bool,
+    completed_at: datetime | None,
+    validity_months: int | None,
+    due_date: date | None,
+    today: date,
+    now: datetime,
+) -> Cell:
+    expires_at = completion_expires_at(completed_at, validity_months)
+    if completion_is_current(completed_at=completed_at, validity_months=validity_months, now=now):
+        return Cell(COMPLETED, due_date, completed_at, expires_at)
+    if due_date is not None and today > due_date:
+        return Cell(OVERDUE, due_date, expired_at=expires_at)
+    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at)
+
+
+def earliest(dates: Iterable[date | None]) -> date | None:
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
+
+
+def applies_to(assignment: Assignment, *, group_ids: set[int], named_assignment_ids: set[int]) -> bool:
+    if assignment.target == Assignment.Target.EVERYONE:
+        return True
+    if assignment.target == Assignment.Target.GROUP:
+        return assignment.group_id in group_ids
+    return assignment.pk in named_assignment_ids
+
+
+def overall_status(cells: Iterable[Cell]) -> str | None:
+    """A member's status across their assigned modules (None when nothing is assigned)."""
+    statuses = [c.status for c in cells]
+    if not statuses:
+        return None
+    if OVERDUE in statuses:
+        return OVERDUE
+    if all(s == COMPLETED for s in statuses):
+        return COMPLETED
+    if all(s == NOT_STARTED for s in statuses):
+        return NOT_STARTED
+    return IN_PROGRESS
+
+
+# --- The organisation's plan: its assignments and the modules they cover (2 queries) ----------
+
+
+@dataclass
+class Plan:
+    assignments: list[Assignment]
+    modules: list[Module]
+    module_ids_of: dict[int, list[int]]
+
+    @property
+    def module_ids(self) -> list[int]:
+        return [m.pk for m in self.modules]
+
+
+def expand_tracks(assignments: list[Assignment]) -> dict[int, list[Module]]:
+    """Active modules of each assignment's module or track (one query if any track)."""
+    track_ids = {a.track_id for a in assignments if a.track_id}
+    by_track: dict[int, list[Module]] = {}
+    if track_ids:
+        for tm in (
+            TrackModule.objects.filter(track_id__in=track_ids, module__is_active=True)
+            .select_related("module")
+            .order_by("track_id", "position")
+        ):
+            by_track.setdefault(tm.track_id, []).append(tm.module)
+    expanded = {}
+    for a in assignments:
+        if a.module_id:
+            expanded[a.pk] = [a.module] if a.module.is_active else []
+        else:
+            expanded[a.pk] = by_track.get(a.track_id, [])
+    return expanded
+
+
+def organisation_plan(organisation: Organisation) -> Plan:
+    assignments = list(
+        organisation.assignments.select_related("module", "track", "group").order_by(
+            F("due_date").asc(nulls_last=True), "created_at", "pk"
+        )
+    )
+    expanded = expand_tracks(assignments)
+    modules: dict[int, Module] = {}
+    for a in assignments:
+        for m in expanded[a.pk]:
+            modules.setdefault(m.pk, m)
+    return Plan(
+        assignments=assignments,
+        modules=sorted(modules.values(), key=lambda m: (m.position, m.slug)),  # course order
+        module_ids_of={pk: [m.pk for m in ms] for pk, ms in expanded.items()},
+    )
+
+
+# --- Members' rows: streamed, in a fixed number of queries for any number of members ---------
+
+
+@dataclass
+class MemberRow:
+    membership_id: int
+    key: str
+    user_id: int
+    name: str
+    email: str
+    role: str
+    group_ids: set[int]
+    # Applicable assignment id -> this member's due date for it.
+    due_by_assignment: dict[int, date | None] = field(default_factory=dict)
+    cells: dict[int, Cell] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str | None:
+        return overall_status(self.cells.values())
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for c in self.cells.values() if c.status == COMPLETED)
+
+    @property
+    def total(self) -> int:
+        return len(self.cells)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.completed / self.total) if self.total else 0
+
+
+class _Follower:
+    """One of several streams sorted the same way as the members' stream: `take(key)` returns
+    the rows at the head of the stream that belong to that member. Every row's member is in the
+    members' stream, so a row that does not match belongs to a later member."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, key) -> list[tuple]:
+        taken = []
+        while self.head is not None and self.head[0] == key:
+            taken.append(self.head)
+            self.head = next(self.rows, None)
+        return taken
+
+
+CHUNK = 2000
+
+
+def member_rows(
+    *, organisation: Organisation, plan: Plan, today: date | None = None, now: datetime | None = None
+) -> Iterator[MemberRow]:
+    """Every member with their assigned modules' cells, sorted by name, in five queries whatever
+    the number of members: the members, then their group links, named assignments, extensions
+    and module progress, each streamed in the same order and merged as they go."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    by_membership = ("membership__user__name", "membership__user_id")
+    by_user = ("user__name", "user_id")
+    members = (
+        organisation.memberships.order_by("user__name", "user_id")
+        .values_list("id", "key", "user_id", "user__name", "user__email", "role")
+        .iterator(chunk_size=CHUNK)
+    )
+    groups = _Follower(
+        OrganisationGroup.members.through.objects.filter(membership__organisation=organisation)
+        .order_by(*by_membership)
+        .values_list("membership_id", "organisationgroup_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    named = _Follower(
+        Assignment.members.through.objects.filter(
+            membership__organisation=organisation, assignment__organisation=organisation
+        )
+        .order_by(*by_membership)
+        .values_list("membership_id", "assignment_id")
+        .iterator(chunk_size=CHUNK)
+    )
+    extensions = _Follower(
+        AssignmentExtension.objects.filter(
+            assignment__organisation=organisation, user__memberships__organisation=organisation
+        )
+        .order_by(*by_user)
+        .values_list("user_id", "assignment_id", "due_date")
+        .iterator(chunk_size=CHUNK)
+    )
+    progress = _Follower(
+        ModuleProgress.objects.filter(
+            user__memberships__organisation=organisation, module_id__in=plan.module_ids
+        )
+        .order_by(*by_user)
+        .values_list("user_id", "module_id", "completed_at")
+        .iterator(chunk_size=CHUNK)
+        if plan.module_ids
+        else []
+    )
+    validity = organisation.certificate_validity_months
+    for membership_id, key, user_id, name, email, role in members:
+        row = MemberRow(
+            membership_id=membership_id,
+            key=key,
+            user_id=user_id,
+            name=name,
+            email=email,
+            role=role,
+            group_ids={g for _m, g in groups.take(membership_id)},
+        )
+        named_ids = {a for _m, a in named.take(membership_id)}
+        extended = {a: d for _u, a, d in extensions.take(user_id)}
+        done = {m: c for _u, m, c in progress.take(user_id)}
+        dues: dict[int, list[date | None]] = {}
+        for a in plan.assignments:
+            if applies_to(a, group_ids=row.group_ids, named_assignment_ids=named_ids):
+                due = extended.get(a.pk, a.due_date)
+                row.due_by_assignment[a.pk] = due
+                for module_id in plan.module_ids_of[a.pk]:
+                    dues.setdefault(module_id, []).append(due)
+        for module_id in plan.module_ids:
+            if module_id in dues:
+                row.cells[module_id] = cell_status(
+                    started=module_id in done,
+                    completed_at=done.get(module_id),
+                    validity_months=validity,
+                    due_date=earliest(dues[module_id]),
+                    today=today,
+                    now=now,
+                )
+        yield row
+
+
+def assignment_is_complete(row: MemberRow, plan: Plan, assignment_id: int) -> bool:
+    cells = [row.cells[m] for m in plan.module_ids_of[assignment_id] if m in row.cells]
+    return bool(cells) and all(c.status == COMPLETED for c in cells)
+
+
+# --- A learner's own assignments, for the home page and My learning (1 or 2 queries) ---------
+
+
+@dataclass
+class AssignedModule:
+    module: Module
+    organisation: Organisation
+    cell: Cell
+
+
+def assigned_to_user(*, user, statuses: dict) -> list[AssignedModule]:
+    """The modules `user`'s organisations assigned to them, most urgent first. `statuses` are the
+    learner's courses.services.ModuleStatus by module id, already fetched by the page."""
+    if not user.is_authenticated:
+        return []
+    extension = AssignmentExtension.objects.filter(assignment=OuterRef("pk"), user=user).values("due_date")[
+        :1
+    ]
+    assignments = list(
+        Assignment.objects.filter(organisation__memberships__user=user)
+        .filter(
+            Q(target=Assignment.Target.EVERYONE)
+            | Q(target=Assignment.Target.GROUP, group__members__user=user)
+            | Q(target=Assignment.Target.MEMBERS, members__user=user)
+        )
+        .annotate(extended_due=Subquery(extension))
+        .select_related("organisation", "module", "track")
+        .distinct()
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    expanded = expand_tracks(assignments)
+    best: dict[int, AssignedModule] = {}
+    for a in assignments:
+        due = a.extended_due or a.due_date
+        for module in expanded[a.pk]:
+            status = statuses.get(module.pk)
+            cell = cell_status(
+                started=bool(status and (status.last_activity_at or status.lessons_done or status.attempts)),
+                completed_at=status.completed_at if status else None,
+                validity_months=a.organisation.certificate_validity_months,
+                due_date=due,
+                today=today,
+                now=now,
+            )
+            current = best.get(module.pk)
+            if current is None or _urgency(cell) < _urgency(current.cell):
+                best[module.pk] = AssignedModule(module=module, organisation=a.organisation, cell=cell)
+    return sorted(best.values(), key=lambda item: _urgency(item.cell))
+
+
+def _urgency(cell: Cell) -> tuple:
+    rank = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 1, COMPLETED: 2}[cell.status]
+    return (rank, cell.due_date or date.max)
+
+
+# --- Access and writes ------------------------------------------------------------------------
+
+
+def get_assignment_for_user(organisation: Organisation, key: str) -> Assignment:
+    return get_object_or_404(organisation.assignments.select_related("module", "track", "group"), key=key)
+
+
+def describe(assignment: Assignment) -> str:
+    if assignment.target == Assignment.Target.GROUP:
+        who = assignment.group.name
+    elif assignment.target == Assignment.Target.MEMBERS:
+        who = _("named members")
+    else:
+        who = _("everyone")
+    text = f"{assignment.subject} → {who}"
+    if assignment.due_date:
+        text += ", " + _("due %s") % assignment.due_date.isoformat()
+    return text
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    organisation: Organisation,
+    actor,
+    modules: list[Module] | None = None,
+    track: Track | None = None,
+    target: str,
+    group: OrganisationGroup | None = None,
+    members: list[Membership] | None = None,
+    due_date: date | None = None,
+) -> list[Assignment]:
+    """One assignment per module, or one for the whole track. The group and members must be the
+    organisation's own."""
+    members = members or []
+    if group is not None and group.organisation_id != organisation.pk:
+        raise PermissionDenied
+    if any(m.organisation_id != organisation.pk for m in members):
+        raise PermissionDenied
+    subjects = [{"track": track}] if track else [{"module": m} for m in modules or []]
+    created = []
+    for subject in subjects:
+        assignment = Assignment.objects.create(
+            organisation=organisation,
+            target=target,
+            group=group if target == Assignment.Target.GROUP else None,
+            due_date=due_date,
+            created_by=actor,
+            **subject,
+        )
+        if target == Assignment.Target.MEMBERS:
+            assignment.members.set(members)
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action=AuditEvent.Action.ASSIGNMENT_CREATE,
+            target=describe(assignment),
+        )
+        created.append(assignment)
+    return created
+
+
+@transaction.atomic
+def assignment_delete(*, organisation: Organisation, actor, assignment: Assignment) -> None:
+    text = describe(assignment)
+    assignment.delete()
+    audit_record(
+        organisation=organisation, actor=actor, action=AuditEvent.Action.ASSIGNMENT_DELETE, target=text
+    )
+
+
+@transaction.atomic
+def assignment_extend(
+    *, organisation: Organisation, actor, assignment: Assignment, membership: Membership, due_date: date
+) -> None:
+    """Give one member a later (or earlier) due date for one assignment."""
+    if assignment.organisation_id != organisation.pk or membership.organisation_id != organisation.pk:
+        raise PermissionDenied
+    AssignmentExtension.objects.update_or_create(
+        assignment=assignment,
+        user_id=membership.user_id,
+        defaults={"due_date": due_date, "created_by": actor},
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action=AuditEvent.Action.ASSIGNMENT_EXTEND,
+        target=f"{assignment.subject}: {membership.user.email} → {due_date.isoformat()}",
+    )

@@ -1,0 +1,120 @@
+"""Forms for organisation admins' assignment and dashboard pages (validation only)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organisation, OrganisationGroup
+
+from .assignments import STATUSES
+from .models import Assignment, Module, Track
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _member_label(membership: Membership) -> str:
+    return f"{membership.user.name} ({membership.user.email})"
+
+
+class AssignmentForm(forms.Form):
+    WHAT = [("modules", _("One or more modules")), ("track", _("A whole track"))]
+
+    what = forms.ChoiceField(
+        label=_("What to assign"), choices=WHAT, widget=forms.RadioSelect, initial="modules"
+    )
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Modules"),
+        queryset=Module.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    track = forms.ModelChoiceField(
+        label=_("Track"), queryset=Track.objects.none(), required=False, to_field_name="slug"
+    )
+    target = forms.ChoiceField(
+        label=_("Who"), choices=Assignment.Target.choices, widget=forms.RadioSelect, initial="everyone"
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=OrganisationGroup.objects.none(), required=False, to_field_name="key"
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Named members"),
+        queryset=Membership.objects.none(),
+        required=False,
+        to_field_name="key",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = [(v, str(label)) for v, label in self.WHAT]
+        self.fields["target"].choices = [(v, str(label)) for v, label in Assignment.Target.choices]
+        self.fields["modules"].queryset = Module.objects.filter(is_active=True)
+        self.fields["track"].queryset = Track.objects.filter(is_active=True)
+        self.fields["group"].queryset = organisation.groups.all()
+        self.fields["members"].queryset = organisation.memberships.select_related("user").order_by(
+            "user__name"
+        )
+        self.fields["members"].label_from_instance = _member_label
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data["what"] == "track" and not data["track"]:
+            self.add_error("track", _("Choose a track."))
+        if data["what"] == "modules" and not data["modules"]:
+            self.add_error("modules", _("Choose at least one module."))
+        if data["target"] == Assignment.Target.GROUP and not data["group"]:
+            self.add_error("group", _("Choose a group."))
+        if data["target"] == Assignment.Target.MEMBERS and not data["members"]:
+            self.add_error("members", _("Choose at least one member."))
+        return data
+
+
+class ExtensionForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Member"), queryset=Membership.objects.none(), to_field_name="key"
+    )
+    due_date = forms.DateField(label=_("New due date"), widget=DateInput)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = organisation.memberships.select_related("user").order_by(
+            "user__name"
+        )
+        self.fields["member"].label_from_instance = _member_label
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, groups: list[OrganisationGroup], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All groups"))] + [(g.key, g.name) for g in groups]
+        labels = {
+            "not_started": _("Not started"),
+            "in_progress": _("In progress"),
+            "completed": _("Completed"),
+            "overdue": _("Overdue"),
+        }
+        self.fields["status"].choices = [("", _("Any status"))] + [(s, labels[s]) for s in STATUSES]
+        self.fields["sort"].choices = [
+            ("name", _("Name (A to Z)")),
+            ("-name", _("Name (Z to A)")),
+            ("progress", _("Progress (least first)")),
+            ("-progress", _("Progress (most first)")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            raise ValidationError(_("Unknown filter."))
+        return data

@@ -1,0 +1,196 @@
+"""Organisation admins' pages about learning: assignments, the compliance dashboard, one
+module's report, the printable report, the CSV export and "Remind overdue now"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import AuditEvent
+from accounts.services import audit_record, get_organisation_for_user
+
+from .assignments import (
+    assignment_create,
+    assignment_delete,
+    assignment_extend,
+    get_assignment_for_user,
+    member_rows,
+    organisation_plan,
+)
+from .org_forms import AssignmentForm, DashboardFilterForm, ExtensionForm
+from .reports import dashboard_rows, module_report, report_csv_lines, status_labels
+from .services import get_module_for_user
+from .tasks import send_overdue_reminders
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    assignments = organisation.assignments.select_related("module", "track", "group").order_by(
+        "-created_at", "-pk"
+    )
+    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/assignments.html", {"organisation": organisation, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    form = AssignmentForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = assignment_create(
+            organisation=organisation,
+            actor=request.user,
+            modules=list(data["modules"]) if data["what"] == "modules" else None,
+            track=data["track"] if data["what"] == "track" else None,
+            target=data["target"],
+            group=data["group"],
+            members=list(data["members"]),
+            due_date=data["due_date"],
+        )
+        messages.success(
+            request, _("%d assignments made.") % len(created) if len(created) > 1 else _("Assigned.")
+        )
+        return redirect("orgs:dashboard", slug)
+    return render(request, "orgs/assignment_new.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    assignment = get_assignment_for_user(organisation, key)
+    assignment_delete(organisation=organisation, actor=request.user, assignment=assignment)
+    messages.success(request, _("The assignment was removed."))
+    return redirect("orgs:assignments", slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_extend_view(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    assignment = get_assignment_for_user(organisation, key)
+    form = ExtensionForm(
+        request.POST or None, organisation=organisation, initial={"member": request.GET.get("member")}
+    )
+    if request.method == "POST" and form.is_valid():
+        membership = form.cleaned_data["member"]
+        assignment_extend(
+            organisation=organisation,
+            actor=request.user,
+            assignment=assignment,
+            membership=membership,
+            due_date=form.cleaned_data["due_date"],
+        )
+        messages.success(request, _("%s has a new due date.") % membership.user.name)
+        return redirect("orgs:assignments", slug)
+    context = {"organisation": organisation, "assignment": assignment, "form": form}
+    return render(request, "orgs/assignment_extend.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    groups = list(organisation.groups.all())
+    form = DashboardFilterForm(request.GET or None, groups=groups)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if request.GET.get("group") and not filters.get("group"):
+        raise Http404  # a group of another organisation, or none at all
+    group_id = next((g.pk for g in groups if g.key == filters.get("group")), None)
+    plan = organisation_plan(organisation)
+    summary, rows = dashboard_rows(
+        organisation=organisation,
+        plan=plan,
+        group_id=group_id,
+        status=filters.get("status", ""),
+        search=filters.get("q", ""),
+        sort=filters.get("sort", ""),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.columns = [row.cells.get(m.pk) for m in plan.modules]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "plan": plan,
+        "summary": summary,
+        "page": page,
+        "query": query.urlencode(),
+        "labels": status_labels(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "orgs/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def module_dashboard(request: HttpRequest, slug: str, module_slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    module = get_module_for_user(request.user, module_slug)
+    report = module_report(organisation=organisation, module=module)
+    peak = max((n for _m, n, _t in report.completions), default=0)
+    context = {"organisation": organisation, "module": module, "report": report, "peak": peak}
+    return render(request, "orgs/module_report.html", context)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The printable report: every member and their assigned modules."""
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    plan = organisation_plan(organisation)
+    titles = {m.pk: m.title for m in plan.modules}
+    context = {
+        "organisation": organisation,
+        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles),
+        "labels": status_labels(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "orgs/report.html", context)
+
+
+def _with_titles(rows, titles: dict[int, str]):
+    for row in rows:
+        row.items = [(titles[module_id], cell) for module_id, cell in row.cells.items()]
+        yield row
+
+
+@login_required
+@require_GET
+def report_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    audit_record(organisation=organisation, actor=request.user, action=AuditEvent.Action.EXPORT, target="CSV")
+    plan = organisation_plan(organisation)
+    group_names = {g.pk: g.name for g in organisation.groups.all()}
+    lines = report_csv_lines(organisation=organisation, plan=plan, group_names=group_names)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"{organisation.slug}-training-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def remind_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    audit_record(
+        organisation=organisation, actor=request.user, action=AuditEvent.Action.REMIND, target=_("overdue")
+    )
+    transaction.on_commit(lambda: send_overdue_reminders.enqueue(organisation.pk))
+    messages.success(
+        request, _("Reminders are on their way to everyone who is overdue (at most one a day each).")
+    )
+    return redirect("orgs:dashboard", slug)

@@ -1,0 +1,184 @@
+"""What an organisation's admins read: the compliance dashboard (summary and the members ×
+modules table), the CSV report for an inspector, and one module's completion over time with the
+quiz questions most often answered wrong (aggregates only: never one member's answers).
+
+Each runs a fixed number of queries whatever the number of members (tests pin them)."""
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+
+from .assignments import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, MemberRow, Plan, member_rows
+from .models import Module, ModuleProgress
+
+# --- Dashboard --------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    members: int = 0
+    assigned: int = 0
+    cells: int = 0
+    cells_completed: int = 0
+    completed: int = 0
+    overdue: int = 0
+    not_started: int = 0
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.cells_completed / self.cells) if self.cells else 0
+
+    def add(self, row: MemberRow) -> None:
+        self.members += 1
+        if not row.cells:
+            return
+        self.assigned += 1
+        self.cells += row.total
+        self.cells_completed += row.completed
+        status = row.status
+        self.completed += status == COMPLETED
+        self.overdue += status == OVERDUE
+        self.not_started += status == NOT_STARTED
+
+
+SORTS = {
+    "name": (lambda r: (r.name.lower(), r.user_id), False),
+    "-name": (lambda r: (r.name.lower(), r.user_id), True),
+    "progress": (lambda r: (r.percent, r.name.lower()), False),
+    "-progress": (lambda r: (r.percent, r.name.lower()), True),
+}
+
+
+def dashboard_rows(
+    *, organisation: Organisation, plan: Plan, group_id: int | None, status: str, search: str, sort: str
+) -> tuple[Summary, list[MemberRow]]:
+    """The organisation-wide summary, and the rows that pass the filters, sorted."""
+    summary = Summary()
+    rows = []
+    search = search.strip().lower()
+    for row in member_rows(organisation=organisation, plan=plan):
+        summary.add(row)
+        if group_id is not None and group_id not in row.group_ids:
+            continue
+        if status in STATUSES and row.status != status:
+            continue
+        if search and search not in row.name.lower() and search not in row.email.lower():
+            continue
+        rows.append(row)
+    key, reverse = SORTS.get(sort, SORTS["name"])
+    if sort not in ("name", ""):
+        rows.sort(key=key, reverse=reverse)
+    return summary, rows
+
+
+# --- CSV report -------------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """The value as text a spreadsheet shows as text: a leading formula character is escaped
+    with an apostrophe, as OWASP recommends."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _day(moment) -> str:
+    return timezone.localdate(moment).isoformat() if moment else ""
+
+
+def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dict[int, str]) -> Iterator[str]:
+    """The compliance report, one line per member and assigned module, generated as the rows
+    stream from the database (constant memory)."""
+    writer = csv.writer(_Echo())
+    labels = status_labels()
+    yield writer.writerow(
+        [
+            _("Name"),
+            _("E-mail"),
+            _("Role"),
+            _("Groups"),
+            _("Module"),
+            _("Status"),
+            _("Due date"),
+            _("Completed on"),
+            _("Expires on"),
+        ]
+    )
+    titles = {m.pk: m.title for m in plan.modules}
+    for row in member_rows(organisation=organisation, plan=plan):
+        groups = "; ".join(sorted(group_names[g] for g in row.group_ids if g in group_names))
+        for module_id, cell in row.cells.items():
+            values = [
+                row.name,
+                row.email,
+                row.role,
+                groups,
+                titles[module_id],
+                labels[cell.status],
+                cell.due_date.isoformat() if cell.due_date else "",
+                _day(cell.completed_at),
+                _day(cell.expires_at),
+            ]
+            yield writer.writerow([csv_safe(v) for v in values])
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "not_started": _("Not started"),
+        "in_progress": _("In progress"),
+        "completed": _("Completed"),
+        "overdue": _("Overdue"),
+    }
+
+
+# --- One module across the organisation -------------------------------------------------------
+
+
+@dataclass
+class ModuleReport:
+    completions: list[tuple[date, int, int]]  # month, completed that month, completed so far
+    wrong_questions: list[dict]
+
+
+def module_report(*, organisation: Organisation, module: Module, limit: int = 5) -> ModuleReport:
+    """Completions by month among current members, and the questions members most often get
+    wrong (2 queries)."""
+    from quizzes.models import Answer  # quizzes builds on courses, not the reverse
+
+    members = organisation.memberships.values("user_id")
+    by_month = (
+        ModuleProgress.objects.filter(module=module, user__in=members, completed_at__isnull=False)
+        .annotate(month=TruncMonth("completed_at"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    completions, total = [], 0
+    for month, n in by_month:
+        total += n
+        completions.append((month, n, total))
+    wrong = list(
+        Answer.objects.filter(attempt__quiz__module=module, attempt__user__in=members)
+        .values("question_id", "question__text")
+        .annotate(answers=Count("id"), wrong=Count("id", filter=Q(correct=False)))
+        .filter(wrong__gt=0)
+        .order_by("-wrong", "question_id")[:limit]
+    )
+    for item in wrong:
+        item["percent_wrong"] = int(100 * item["wrong"] / item["answers"])
+    return ModuleReport(completions=completions, wrong_questions=wrong)
