@@ -63,6 +63,11 @@ class Certificate(models.Model):
         Track, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
     )
     cycle = models.PositiveIntegerField(default=1)
+    # The issuing organisation (its admins manage the certificate); null when the platform issued
+    # it. `issuer_name` keeps the name as printed, whatever happens to the organisation later.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="certificates"
+    )
 
     # The snapshot, as printed.
     learner_name = models.CharField(max_length=150)
@@ -122,6 +127,7 @@ class Certificate(models.Model):
         indexes = [
             models.Index(fields=["user", "-issued_at"], name="certificate_by_learner"),
             models.Index(fields=["expires_at"], name="certificate_by_expiry"),
+            models.Index(fields=["organisation", "-issued_at"], name="certificate_by_organisation"),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +200,10 @@ class CertificateExport(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_exports"
+    )
+    # The organisation whose admin asked (null: platform staff): access is checked again on download.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     certificates = models.ManyToManyField(Certificate, related_name="+")
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)

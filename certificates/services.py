@@ -6,9 +6,12 @@
   inside its transaction, so a certificate exists exactly when the completion does.
 - Once per learner, item and validity period (`cycle`): a partial unique constraint allows one
   live certificate per (learner, item, cycle), so a double request can never create two.
-- The issuer is the platform (organisations add their own name, signatory and validity period).
-  With a validity period the certificate expires; the module is then due again, and passing
-  its quiz again renews the completion and issues the next cycle's certificate.
+- The issuer is the organisation that assigned the item to the learner (the earliest such
+  assignment; a track assignment covers its modules), else the platform. It sets the name,
+  logo and signatory printed, and its validity period sets the expiry date.
+- After expiry the module is due again (so it is too when an assigning organisation's validity
+  period has run out since the completion, as its dashboard says); passing the quiz after that
+  renews the completion and issues the next cycle's certificate.
 - Revoking needs a reason. Re-issuing (e.g. after a name correction) withdraws the old
   certificate and issues a new one for the same period, with a fresh snapshot and a new code.
 """
@@ -26,7 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, ExpressionWrapper, Min, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields import BooleanField
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -36,7 +39,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from courses.models import Module, ModuleProgress, Track, TrackModule
+from accounts.models import Membership, Organisation
+from courses.assignments import add_months
+from courses.models import Assignment, Module, ModuleProgress, Track, TrackModule
 
 from .codes import code_generate, normalise
 from .models import Certificate, CertificateExport, Status
@@ -48,9 +53,10 @@ PLATFORM_ISSUER_NAME = "OnGuard"
 
 @dataclass(frozen=True)
 class Issuer:
-    """Who certifies: the platform, or (later) the organisation that assigned the item."""
+    """Who certifies: the platform, or the organisation that assigned the item."""
 
     name: str
+    organisation: Organisation | None = None
     signatory_name: str = ""
     signatory_title: str = ""
     validity_months: int | None = None
@@ -59,18 +65,42 @@ class Issuer:
 PLATFORM = Issuer(name=PLATFORM_ISSUER_NAME)
 
 
+def assignments_covering(
+    *, user, module: Module | None = None, track: Track | None = None
+) -> QuerySet[Assignment]:
+    """Assignments of the learner's organisations that apply to them (everyone, their group, or
+    them by name) and cover the item: a module directly or through an active track that holds
+    it; a track directly. The same targeting as courses.assignments.assigned_to_user."""
+    applies = Q(organisation__memberships__user=user) & (
+        Q(target=Assignment.Target.EVERYONE)
+        | Q(target=Assignment.Target.GROUP, group__members__user=user)
+        | Q(target=Assignment.Target.MEMBERS, members__user=user)
+    )
+    if module is not None:
+        covers = Q(module=module) | Q(track__is_active=True, track__track_modules__module=module)
+    else:
+        covers = Q(track=track)
+    return Assignment.objects.filter(applies, covers)
+
+
 def issuer_for(*, user, module: Module | None = None, track: Track | None = None) -> Issuer:
-    return PLATFORM
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus whole calendar months, the day clamped to the month's length (31 Jan + 1
-    month = 28 or 29 Feb)."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return moment.replace(year=year, month=month, day=min(moment.day, days))
+    """The organisation of the earliest assignment covering the item, else the platform."""
+    assignment = (
+        assignments_covering(user=user, module=module, track=track)
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if assignment is None:
+        return PLATFORM
+    organisation = assignment.organisation
+    return Issuer(
+        name=organisation.name,
+        organisation=organisation,
+        signatory_name=organisation.certificate_signatory_name,
+        signatory_title=organisation.certificate_signatory_title,
+        validity_months=organisation.certificate_validity_months,
+    )
 
 
 # --- Access helpers ---------------------------------------------------------------------------
@@ -91,27 +121,49 @@ def get_certificate_for_user(user, code: str) -> Certificate:
     return certificate
 
 
-def get_certificate_for_manager(user, code: str) -> Certificate:
-    """A certificate someone may revoke or re-issue: platform staff only (organisations' admins
-    get theirs once organisations exist). Others get 404; a learner's own certificate too."""
+def get_certificate_for_manager(user, code: str, *, organisation: Organisation | None = None) -> Certificate:
+    """A certificate someone may revoke or re-issue. With `organisation` (fetched through
+    accounts.services.get_organisation_for_user(admin=True)), only that organisation's own;
+    without, platform staff only. Anyone else, or another organisation's code, gets 404."""
     canonical = normalise(code)
-    if canonical is None or not user.is_staff:
+    if canonical is None or (organisation is None and not user.is_staff):
         raise Http404
-    return get_object_or_404(
-        Certificate.objects.select_related("module", "track", "user", "revoked_by", "replaced_by"),
-        code=canonical,
-    )
+    certificates = Certificate.objects.select_related("module", "track", "user", "revoked_by", "replaced_by")
+    if organisation is not None:
+        certificates = certificates.filter(organisation=organisation)
+    return get_object_or_404(certificates, code=canonical)
 
 
-def certificates_for_manager(user) -> QuerySet[Certificate]:
-    """Every certificate an admin may list and export."""
+def certificates_for_manager(user, *, organisation: Organisation | None = None) -> QuerySet[Certificate]:
+    """Every certificate an admin may list and export: their organisation's, or (platform
+    staff, without an organisation) all of them."""
+    if organisation is not None:
+        return Certificate.objects.filter(organisation=organisation)
     if not user.is_staff:
         raise PermissionDenied
     return Certificate.objects.all()
 
 
 def get_export_for_user(user, token) -> CertificateExport:
-    return get_object_or_404(CertificateExport, token=token, requested_by=user)
+    """Only the admin who asked, and only while they still may see those certificates."""
+    export = get_object_or_404(CertificateExport, token=token, requested_by=user)
+    if export.organisation_id is None:
+        allowed = user.is_staff
+    else:
+        allowed = Membership.objects.filter(
+            user=user,
+            organisation_id=export.organisation_id,
+            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+        ).exists()
+    if not allowed:
+        raise Http404
+    return export
+
+
+def exports_for_user(user, *, organisation: Organisation | None = None) -> QuerySet[CertificateExport]:
+    return CertificateExport.objects.filter(requested_by=user, organisation=organisation).order_by(
+        "-created_at"
+    )
 
 
 def certificate_lookup(code: str) -> Certificate | None:
@@ -136,13 +188,27 @@ def _valid_live(*, user, module, now) -> QuerySet[Certificate]:
 
 
 def module_renewal_due_since(*, user, module: Module) -> datetime | None:
-    """When the learner's module certificate expired, if the module is due again (it has an
-    expired certificate and no valid one); else None."""
+    """When the learner's completion of `module` ran out, if the module is due again; else None.
+
+    It is due when its certificate has expired (and no valid one exists), or when an assigning
+    organisation's validity period has passed since the completion (the rule of
+    courses.assignments, which a certificate issued before the assignment does not know)."""
     now = timezone.now()
-    if _valid_live(user=user, module=module, now=now).exists():
-        return None
-    expired = _expired_live(user=user, module=module, now=now).order_by("-expires_at").first()
-    return expired.expires_at if expired else None
+    ran_out = []
+    if not _valid_live(user=user, module=module, now=now).exists():
+        expired = _expired_live(user=user, module=module, now=now).order_by("-expires_at").first()
+        if expired is not None:
+            ran_out.append(expired.expires_at)
+    completed_at = (
+        ModuleProgress.objects.filter(user=user, module=module).values_list("completed_at", flat=True).first()
+    )
+    if completed_at is not None:
+        months = assignments_covering(user=user, module=module).aggregate(
+            months=Min("organisation__certificate_validity_months")
+        )["months"]
+        if months and add_months(completed_at, months) <= now:
+            ran_out.append(add_months(completed_at, months))
+    return min(ran_out) if ran_out else None
 
 
 def module_renewal_due_expression() -> ExpressionWrapper:
@@ -213,13 +279,18 @@ def certificate_issue(
     *, user, completed_at: datetime, module: Module | None = None, track: Track | None = None
 ) -> Certificate:
     """The live certificate for this learner and item that covers `completed_at`, issued now if
-    there is none: the first (cycle 1), or the next cycle once the last one has expired."""
+    there is none: the first (cycle 1), or the next cycle once the last one has expired, or once
+    another organisation has become the issuer (a renewal its validity period asked for)."""
     item = {"module": module} if module is not None else {"track": track}
+    issuer = issuer_for(user=user, module=module, track=track)
     latest = Certificate.objects.live().filter(user=user, **item).order_by("-cycle").first()
-    if latest is not None and (latest.expires_at is None or latest.expires_at > completed_at):
+    if (
+        latest is not None
+        and (latest.expires_at is None or latest.expires_at > completed_at)
+        and latest.organisation_id == (issuer.organisation.pk if issuer.organisation else None)
+    ):
         return latest
     cycle = latest.cycle + 1 if latest else 1
-    issuer = issuer_for(user=user, module=module, track=track)
     fields = {
         "user": user,
         "cycle": cycle,
@@ -237,6 +308,7 @@ def certificate_issue(
 
 def _issuer_fields(issuer: Issuer, completed_at: datetime) -> dict:
     return {
+        "organisation": issuer.organisation,
         "issuer_name": issuer.name,
         "signatory_name": issuer.signatory_name,
         "signatory_title": issuer.signatory_title,
@@ -298,6 +370,7 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
             "module",
             "track",
             "cycle",
+            "organisation",
             "completed_at",
             "item_title",
             "content_version",
@@ -339,12 +412,14 @@ def certificates_for_module(*, user, module: Module) -> list[Certificate]:
 
 
 @transaction.atomic
-def certificate_export_create(*, user, certificate_ids: list[int]) -> CertificateExport:
+def certificate_export_create(
+    *, user, certificate_ids: list[int], organisation: Organisation | None = None
+) -> CertificateExport:
     """Record an export of these certificates and queue its build once the row is committed."""
     from .tasks import certificate_export_build
 
     export = CertificateExport.objects.create(
-        requested_by=user, created_at=timezone.now(), count=len(certificate_ids)
+        requested_by=user, organisation=organisation, created_at=timezone.now(), count=len(certificate_ids)
     )
     export.certificates.set(certificate_ids)
     transaction.on_commit(lambda: certificate_export_build.enqueue(export.pk))
@@ -376,6 +451,20 @@ def certificate_export_build(*, export_id: int) -> None:
         export.state = CertificateExport.State.READY
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "state", "finished_at"])
+
+
+def certificate_logo(certificate: Certificate) -> bytes | None:
+    """The issuing organisation's logo (already validated and re-encoded as PNG by
+    accounts.logos), read from storage; None if it has none or the file is gone."""
+    organisation = certificate.organisation
+    if organisation is None or not organisation.logo:
+        return None
+    try:
+        with organisation.logo.open("rb") as logo:
+            return logo.read()
+    except OSError:
+        logger.warning("Logo of organisation %s is missing from storage", organisation.pk)
+        return None
 
 
 def _export_filename(certificate: Certificate) -> str:

@@ -7,23 +7,29 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Organisation
+from accounts.services import get_organisation_for_user
+
 from . import openbadges
 from .codes import normalise
 from .forms import CredentialForm, ExportForm, ManageFilterForm, RevokeForm, VerifyForm
-from .models import CertificateExport
+from .models import Certificate, CertificateExport
 from .pdf import PAPER, certificate_pdf
 from .ratelimit import ratelimit_allow
 from .services import (
     certificate_export_create,
+    certificate_logo,
     certificate_lookup,
     certificate_reissue,
     certificate_revoke,
     certificates_for_learner,
     certificates_for_manager,
+    exports_for_user,
     get_certificate_for_manager,
     get_certificate_for_user,
     get_export_for_user,
@@ -105,16 +111,20 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/mine.html", {"page": page, "now": timezone.now()})
 
 
+def _pdf_response(certificate: Certificate, paper: str) -> HttpResponse:
+    pdf = certificate_pdf(
+        certificate, paper=paper if paper in PAPER else "a4", logo=certificate_logo(certificate)
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="onguard-certificate-{certificate.code}.pdf"'
+    return response
+
+
 @login_required
 @require_GET
 def download_pdf(request: HttpRequest, code: str) -> HttpResponse:
     certificate = get_certificate_for_user(request.user, code)
-    paper = request.GET.get("paper", "a4")
-    if paper not in PAPER:
-        paper = "a4"
-    response = HttpResponse(certificate_pdf(certificate, paper=paper), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="onguard-certificate-{certificate.code}.pdf"'
-    return response
+    return _pdf_response(certificate, request.GET.get("paper", "a4"))
 
 
 @login_required
@@ -128,12 +138,40 @@ def download_badge(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # --- Admins: list, export, revoke, re-issue --------------------------------------------------
+# Each view serves two scopes: platform staff at /certificates/manage/..., and an organisation's
+# owners and admins at /orgs/<slug>/certificates/... (their organisation's certificates only).
+
+
+def _organisation(request: HttpRequest, slug: str | None) -> Organisation | None:
+    return get_organisation_for_user(request.user, slug, admin=True) if slug else None
+
+
+def _url(name: str, organisation: Organisation | None, *args) -> str:
+    if organisation is None:
+        return reverse(f"certificates:{name}", args=args)
+    return reverse(f"certificates:org_{name}", args=[organisation.slug, *args])
+
+
+def _detail_context(certificate: Certificate, organisation: Organisation | None, form: RevokeForm) -> dict:
+    return {
+        "certificate": certificate,
+        "organisation": organisation,
+        "revoke_form": form,
+        "list_url": _url("manage", organisation),
+        "pdf_url": _url("manage_pdf", organisation, certificate.code),
+        "revoke_url": _url("revoke", organisation, certificate.code),
+        "reissue_url": _url("reissue", organisation, certificate.code),
+        "replacement_url": _url("manage_detail", organisation, certificate.replaced_by.code)
+        if certificate.replaced_by
+        else "",
+    }
 
 
 @login_required
 @require_GET
-def manage_list(request: HttpRequest) -> HttpResponse:
-    certificates = certificates_for_manager(request.user)
+def manage_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificates = certificates_for_manager(request.user, organisation=organisation)
     filters = ManageFilterForm(request.GET or None)
     if filters.is_valid():
         data = filters.cleaned_data
@@ -149,30 +187,46 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         if data["kind"]:
             certificates = certificates.filter(**{f"{data['kind']}__isnull": False})
     page = Paginator(certificates.select_related("user"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for certificate in page.object_list:
+        certificate.manage_url = _url("manage_detail", organisation, certificate.code)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filters": filters, "query": query.urlencode(), "now": timezone.now()}
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "organisation": organisation,
+        "export_url": _url("export_create", organisation),
+        "exports_url": _url("exports", organisation),
+    }
     return render(request, "certificates/manage_list.html", context)
 
 
 @login_required
 @require_POST
-def export_create(request: HttpRequest) -> HttpResponse:
-    form = ExportForm(request.POST, queryset=certificates_for_manager(request.user))
+def export_create(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    form = ExportForm(
+        request.POST, queryset=certificates_for_manager(request.user, organisation=organisation)
+    )
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["codes"]))
-        return redirect("certificates:manage")
-    certificate_export_create(user=request.user, certificate_ids=form.cleaned_data["codes"])
+        return redirect(_url("manage", organisation))
+    certificate_export_create(
+        user=request.user, certificate_ids=form.cleaned_data["codes"], organisation=organisation
+    )
     messages.success(request, _("Your ZIP file is being prepared. It appears below when it is ready."))
-    return redirect("certificates:exports")
+    return redirect(_url("exports", organisation))
 
 
 @login_required
 @require_GET
-def export_list(request: HttpRequest) -> HttpResponse:
-    certificates_for_manager(request.user)
-    exports = CertificateExport.objects.filter(requested_by=request.user).order_by("-created_at")[:20]
-    return render(request, "certificates/exports.html", {"exports": exports})
+def export_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificates_for_manager(request.user, organisation=organisation)  # the access check
+    exports = exports_for_user(request.user, organisation=organisation)[:20]
+    context = {"exports": exports, "organisation": organisation, "list_url": _url("manage", organisation)}
+    return render(request, "certificates/exports.html", context)
 
 
 @login_required
@@ -189,36 +243,48 @@ def export_download(request: HttpRequest, token) -> HttpResponse:
 
 @login_required
 @require_GET
-def manage_detail(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_certificate_for_manager(request.user, code)
-    context = {"certificate": certificate, "revoke_form": RevokeForm(), "now": timezone.now()}
-    return render(request, "certificates/manage_detail.html", context)
+def manage_detail(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificate = get_certificate_for_manager(request.user, code, organisation=organisation)
+    return render(
+        request, "certificates/manage_detail.html", _detail_context(certificate, organisation, RevokeForm())
+    )
+
+
+@login_required
+@require_GET
+def manage_pdf(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificate = get_certificate_for_manager(request.user, code, organisation=organisation)
+    return _pdf_response(certificate, request.GET.get("paper", "a4"))
 
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_certificate_for_manager(request.user, code)
+def revoke(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificate = get_certificate_for_manager(request.user, code, organisation=organisation)
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        context = {"certificate": certificate, "revoke_form": form, "now": timezone.now()}
+        context = _detail_context(certificate, organisation, form)
         return render(request, "certificates/manage_detail.html", context, status=400)
     certificate_revoke(certificate=certificate, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("Certificate %(code)s was revoked.") % {"code": certificate.code})
-    return redirect("certificates:manage_detail", certificate.code)
+    return redirect(_url("manage_detail", organisation, certificate.code))
 
 
 @login_required
 @require_POST
-def reissue(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = get_certificate_for_manager(request.user, code)
+def reissue(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    certificate = get_certificate_for_manager(request.user, code, organisation=organisation)
     if certificate.revoked_at is not None:
         messages.error(request, _("A revoked or withdrawn certificate cannot be re-issued."))
-        return redirect("certificates:manage_detail", certificate.code)
+        return redirect(_url("manage_detail", organisation, certificate.code))
     new = certificate_reissue(certificate=certificate, by=request.user)
     messages.success(
         request,
         _("Certificate re-issued as %(new)s; %(old)s is withdrawn.")
         % {"new": new.code, "old": certificate.code},
     )
-    return redirect("certificates:manage_detail", new.code)
+    return redirect(_url("manage_detail", organisation, new.code))

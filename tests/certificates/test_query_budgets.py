@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.services import membership_add
 from certificates.models import Certificate
+from courses.assignments import assignment_create
 from courses.content import course_load
-from courses.models import Module
+from courses.models import Module, Track
 from quizzes.services import attempt_submit, get_quiz_for_user
 from tests.certificates.conftest import answers, complete_module
 from tests.conftest import build_course
@@ -27,15 +29,24 @@ BUDGETS = {
     "exports": 3,
     # anonymous: certificate(1)
     "verify": 1,
+    # session, user + organisation with membership(1) + count(1) + page with learners(1)
+    "org_manage": 5,
+    # session, user + organisation with membership(1) + certificate with learner, revoker, replacement(1)
+    "org_manage_detail": 4,
     # the quiz result page's 10 (tests/courses/test_query_budgets.py) + certificates earned(1)
     "result_passed": 11,
 }
 
 
 @pytest.fixture
-def sized(request, tmp_path, parent, outsider, staff):
+def sized(request, tmp_path, parent, outsider, staff, org_a, owner):
     modules = request.param
     course_load(root=build_course(tmp_path / "content", modules))
+    # The outsider's certificates are issued by School A, which assigned them the track.
+    membership_add(organisation=org_a, user=outsider)
+    assignment_create(
+        organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
+    )
     for module in Module.objects.all():
         complete_module(parent, module.slug)
         complete_module(outsider, module.slug)
@@ -44,6 +55,7 @@ def sized(request, tmp_path, parent, outsider, staff):
     module = Module.objects.get(slug="first-steps")
     quiz = get_quiz_for_user(parent, module)
     attempt, _ = attempt_submit(user=parent, quiz=quiz, token=uuid.uuid4(), selected=answers(quiz))
+    assert Certificate.objects.filter(organisation=org_a).count() == modules + 1
     return Certificate.objects.filter(user=parent).first(), attempt
 
 
@@ -55,7 +67,7 @@ def client_for(user) -> Client:
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_every_certificate_page_has_a_fixed_query_budget(
-    sized, parent, staff, client, django_assert_num_queries
+    sized, parent, staff, owner, org_a, client, django_assert_num_queries
 ):
     """One course build per size (30 modules x 2 learners is slow), every page checked on it."""
     certificate, attempt = sized
@@ -66,6 +78,15 @@ def test_every_certificate_page_has_a_fixed_query_budget(
         ("manage_detail", staff, reverse("certificates:manage_detail", args=[certificate.code])),
         ("exports", staff, reverse("certificates:exports")),
         ("verify", None, reverse("certificates:verify_code", args=[certificate.code])),
+        ("org_manage", owner, reverse("certificates:org_manage", args=[org_a.slug]) + "?kind=module"),
+        (
+            "org_manage_detail",
+            owner,
+            reverse(
+                "certificates:org_manage_detail",
+                args=[org_a.slug, Certificate.objects.filter(organisation=org_a).first().code],
+            ),
+        ),
     ]
     for name, user, url in pages:
         visitor = client_for(user) if user else client
