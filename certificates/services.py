@@ -353,7 +353,7 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
     """Withdraw `certificate` and issue its replacement for the same item and period, with
     today's learner name and a new code. The expiry date stays: a correction is not a renewal."""
     old = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("user", "module", "track")
         .get(pk=certificate.pk)
     )
@@ -513,7 +513,7 @@ def certificate_expiry_notice_send(*, user_id: int, certificate_ids: list[int]) 
     from django.contrib.auth import get_user_model
 
     certificates = list(
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .filter(
             pk__in=certificate_ids,
             user_id=user_id,
