@@ -48,3 +48,39 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To protect you, we ask for your password before deleting anything."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my progress and quiz results will be deleted for good."),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right."))
+        return password
+
+    def clean(self):
+        from .services import organisations_needing_another_owner
+
+        data = super().clean()
+        names = [o.name for o in organisations_needing_another_owner(user=self.user)]
+        if names:
+            raise forms.ValidationError(
+                _(
+                    "You are the only owner of %(names)s. Make someone else an owner first, in the organisation's members page."
+                )
+                % {"names": ", ".join(names)}
+            )
+        return data

@@ -186,7 +186,9 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """`user` joins the organisation. Only the account with the invited address can accept, and
     only while the invitation is open; accepting twice is harmless."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("organisation", "group").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "group")
+        .get(pk=invitation.pk)
     )
     if not invitation_matches(invitation, user):
         raise PermissionDenied(_("This invitation was sent to another e-mail address."))

@@ -1,19 +1,75 @@
-"""Organisations: the access helpers every organisation page goes through, and the writes that
-change an organisation and who belongs to it. Invitations are in accounts/invitations.py.
+"""Account-level actions: exporting a learner's data and deleting an account; and organisations:
+the access helpers every organisation page goes through, and the writes that change an
+organisation and who belongs to it. Invitations are in accounts/invitations.py.
 
 Access rules: a non-member (or an admin of another organisation) gets 404 for everything of an
 organisation; a member gets PermissionDenied (403) on admin pages. Every other object of an
 organisation (member, group, invitation, assignment) is looked up through the organisation."""
 
+from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from courses.services import progress_export
+from quizzes.services import attempts_export
+
 from .logos import logo_reencode
 from .models import AuditEvent, Invitation, Membership, Organisation, OrganisationGroup, User, new_token
+
+
+def user_export(*, user: User) -> dict:
+    """Everything we hold about `user`, as JSON-ready data (the "download my data" file)."""
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in user.emailaddress_set.all()
+            ],
+        },
+        **progress_export(user=user),
+        "quiz_attempts": attempts_export(user=user),
+        "organisations": [
+            {"organisation": m.organisation.name, "role": m.role, "joined_at": m.joined_at.isoformat()}
+            for m in user.memberships.select_related("organisation")
+        ],
+    }
+
+
+def organisations_needing_another_owner(*, user: User) -> list[Organisation]:
+    """Organisations that `user` alone owns and others belong to: the account cannot go before
+    someone else is made an owner."""
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("organisation_id")
+    other_owners = Membership.objects.filter(role=Membership.Role.OWNER).exclude(user=user)
+    return list(
+        Organisation.objects.filter(pk__in=owned, memberships__in=Membership.objects.exclude(user=user))
+        .exclude(pk__in=other_owners.values("organisation_id"))
+        .distinct()
+    )
+
+
+@transaction.atomic
+def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
+    """Delete the account and, with it, its progress and attempts (by cascade), and any
+    organisation of which it was the only member."""
+    if organisations_needing_another_owner(user=user):
+        raise ValidationError(_("Make someone else an owner of your organisations first."), code="last_owner")
+    alone = Membership.objects.exclude(user=user).values("organisation_id")
+    Organisation.objects.filter(memberships__user=user).exclude(pk__in=alone).delete()
+    if request is not None:
+        logout(request)
+    user.delete()
+
 
 # --- Access helpers ---------------------------------------------------------------------------
 

@@ -5,4 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("my-data/", views.data_export, name="data_export"),
+    path("delete/", views.delete_account, name="delete"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -1,11 +1,15 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import ProfileForm
+from .forms import DeleteAccountForm, ProfileForm
+from .services import user_delete, user_export
 
 
 @login_required
@@ -17,3 +21,31 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_POST
+def data_export(request: HttpRequest) -> HttpResponse:
+    """POST so that a link or a prefetch can't make a copy of someone's data."""
+    data = json.dumps(user_export(user=request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    filename = f"onguard-my-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_delete(user=request.user, request=request)
+        messages.success(request, _("Your account and your learning records have been deleted."))
+        return redirect("courses:home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy.html")

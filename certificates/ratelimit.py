@@ -3,7 +3,7 @@
 Public verification needs no account, so the client's IP is the only handle on someone trying
 codes in bulk. The IP comes from allauth's adapter, which honours the same proxy settings as the
 log-in rate limits (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER). The counter
-lives in the default cache: with several app processes that must be a shared cache (CACHE_URL).
+lives in the default cache: with several app processes that must be a shared cache (REDIS_URL).
 """
 
 from allauth.account.adapter import get_adapter

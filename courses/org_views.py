@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -155,16 +156,30 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     titles = {m.pk: m.title for m in plan.modules}
     context = {
         "organisation": organisation,
-        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles),
-        "labels": status_labels(),
+        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles, status_labels()),
         "today": timezone.localdate(),
     }
     return render(request, "orgs/report.html", context)
 
 
-def _with_titles(rows, titles: dict[int, str]):
+def _with_titles(rows, titles: dict[int, str], labels: dict[str, str]):
+    """Each row's cells as ready-made strings: the report can hold thousands of lines, and
+    formatting in Python is several times cheaper than template tags per cell."""
+
+    def day(value) -> str:
+        return date_format(value, "j M Y") if value else "–"
+
     for row in rows:
-        row.items = [(titles[module_id], cell) for module_id, cell in row.cells.items()]
+        row.items = [
+            (
+                titles[module_id],
+                labels[cell.status],
+                day(cell.due_date),
+                day(timezone.localtime(cell.completed_at) if cell.completed_at else None),
+                day(timezone.localtime(cell.expires_at) if cell.expires_at else None),
+            )
+            for module_id, cell in row.cells.items()
+        ]
         yield row
 
 

@@ -209,3 +209,28 @@ def recent_module(*, user) -> ModuleProgress | None:
         .order_by("-last_activity_at")
         .first()
     )
+
+
+def progress_export(*, user) -> dict:
+    """The learner's lesson and module progress, for their data export."""
+    lessons = LessonProgress.objects.filter(user=user).select_related("lesson__module")
+    modules = ModuleProgress.objects.filter(user=user).select_related("module", "last_lesson")
+    return {
+        "lessons_completed": [
+            {
+                "module": p.lesson.module.slug,
+                "lesson": p.lesson.slug,
+                "completed_at": p.completed_at.isoformat(),
+            }
+            for p in lessons
+        ],
+        "modules": [
+            {
+                "module": p.module.slug,
+                "last_lesson": p.last_lesson.slug if p.last_lesson else None,
+                "last_activity_at": p.last_activity_at.isoformat(),
+                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+            }
+            for p in modules
+        ],
+    }

@@ -130,3 +130,17 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 @require_GET
 def get_help(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/help.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 page with the help lines; rendered without the request context, so it cannot fail
+    again on whatever broke (the database, a context processor)."""
+    from django.template.loader import render_to_string
+
+    from .context_processors import safety
+
+    try:
+        html = render_to_string("500.html", safety(request))
+    except Exception:  # the page itself broke (e.g. missing static manifest): plain words
+        html = "<h1>Something went wrong on our side</h1><p>Please try again in a few minutes.</p>"
+    return HttpResponse(html, status=500)

@@ -117,3 +117,32 @@ def attempt_review(attempt: Attempt, quiz: Quiz) -> list[dict]:
 
 def best_attempt(*, user, quiz: Quiz) -> Attempt | None:
     return quiz.attempts.filter(user=user).order_by("-score", "submitted_at").first()
+
+
+def attempts_export(*, user) -> list[dict]:
+    """The learner's quiz attempts with the choices they ticked, for their data export."""
+    attempts = Attempt.objects.filter(user=user).select_related("quiz__module")
+    answers = Prefetch(
+        "answers",
+        queryset=Answer.objects.select_related("question").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.only("key", "text"))
+        ),
+    )
+    return [
+        {
+            "module": attempt.quiz.module.slug,
+            "submitted_at": attempt.submitted_at.isoformat(),
+            "content_version": attempt.content_hash,
+            "score": attempt.score,
+            "passed": attempt.passed,
+            "answers": [
+                {
+                    "question": answer.question.text,
+                    "chosen": [c.text for c in answer.choices.all()],
+                    "correct": answer.correct,
+                }
+                for answer in attempt.answers.all()
+            ],
+        }
+        for attempt in attempts.prefetch_related(answers)
+    ]

@@ -2,7 +2,8 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,7 +32,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = QuizForm(questions, request.POST)
         if form.has_forged_values():
-            return HttpResponseBadRequest(_("That answer is not part of this quiz."))
+            raise BadRequest("quiz POST names a question or choice outside this quiz")
         if form.is_valid():
             attempt, created = attempt_submit(
                 user=request.user, quiz=quiz, token=form.cleaned_data["token"], selected=form.selected()
@@ -46,7 +47,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             return redirect(attempt)
         if "token" in form.errors:
-            return HttpResponseBadRequest(_("This quiz form is not valid. Please reload the page."))
+            raise BadRequest("quiz POST has no valid attempt token")
     else:
         form = QuizForm(questions, initial={"token": uuid.uuid4()})
     context = {

@@ -178,3 +178,25 @@ def test_invitation_list_query_budget_is_the_same_for_few_and_many(org_a, owner,
         invite(org_a, owner, *[f"p{i}@school-a.org" for i in range(n)])
         with django_assert_num_queries(6):
             assert client.get(url).status_code == 200
+
+
+def test_csv_parsing_skips_the_header_and_blank_lines_and_reads_quoted_names():
+    from accounts.invitations import invite_rows_parse
+
+    rows = invite_rows_parse('Name,E-mail\n\n"Lee, Sam", sam@x.org ,Science\nkim@x.org\n')
+    assert [(r.line, r.name, r.email, r.group) for r in rows] == [
+        (3, "Lee, Sam", "sam@x.org", "Science"),
+        (4, "kim@x.org", "", ""),
+    ]
+
+
+def test_a_row_without_an_email_is_a_bad_row(org_a, owner):
+    response = client_for(owner).post(reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": "kim@x.org"})
+    assert response.context["preview"].bad[0].errors == ["no e-mail address"]
+
+
+def test_too_many_rows_at_once_is_an_error(org_a, owner):
+    text = "".join(f"P{i},p{i}@x.org\n" for i in range(2001))
+    response = client_for(owner).post(reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": text})
+    assert response.status_code == 200 and "at most 2000" in response.content.decode()
+    assert not Invitation.objects.exists()

@@ -2,6 +2,7 @@
 removal, and the audit log."""
 
 import io
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from accounts.models import AuditEvent, Membership, Organisation
+from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import (
     get_organisation_for_user,
     membership_add,
@@ -234,3 +235,28 @@ def test_joining_by_link_needs_log_in(org_a, client):
     org_a.save()
     response = client.get(reverse("invitations:join", args=[org_a.join_code]))
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def test_the_only_owner_cannot_delete_their_account_while_others_belong(org_a, owner, member):
+    data = {"password": "a-long-test-password", "confirm": "on"}
+    response = client_for(owner).post(reverse("accounts:delete"), data)
+    assert response.status_code == 200 and "only owner of School A" in response.content.decode()
+    assert User.objects.filter(pk=owner.pk).exists()
+
+
+def test_deleting_the_only_members_account_deletes_their_organisation(org_a, owner):
+    data = {"password": "a-long-test-password", "confirm": "on"}
+    assert client_for(owner).post(reverse("accounts:delete"), data).status_code == 302
+    assert not Organisation.objects.filter(pk=org_a.pk).exists()
+
+
+def test_a_members_account_deletion_leaves_the_organisation_intact(org_a, owner, member):
+    data = {"password": "a-long-test-password", "confirm": "on"}
+    assert client_for(member).post(reverse("accounts:delete"), data).status_code == 302
+    assert list(org_a.memberships.values_list("user", flat=True)) == [owner.pk]
+
+
+def test_my_data_lists_my_organisations(org_a, member):
+    response = client_for(member).post(reverse("accounts:data_export"))
+    data = json.loads(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert [(o["organisation"], o["role"]) for o in data["organisations"]] == [("School A", "member")]

@@ -366,3 +366,27 @@ class TestAssignedToYou:
         # the learner home (10, tests/courses/test_query_budgets.py) + track modules of assigned tracks(1)
         with django_assert_num_queries(11):
             assert client.get("/").status_code == 200
+
+
+def test_the_dashboard_paginates_fifty_rows(org_a, owner):
+    add_members(org_a, 59)
+    assign(org_a, owner, "first-steps")
+    response = dashboard(client_for(owner), org_a, page=2)
+    assert len(response.context["page"].object_list) == 10 and response.context["summary"].members == 60
+
+
+@pytest.mark.parametrize("extra", [5, 120])
+def test_members_page_query_count_is_the_same_for_few_and_many(
+    org_a, owner, extra, django_assert_num_queries
+):
+    add_members(org_a, extra)
+    client = client_for(owner)
+    # session, user, organisation with membership, count, page of members with users
+    with django_assert_num_queries(5):
+        assert client.get(reverse("orgs:members", args=[org_a.slug])).status_code == 200
+
+
+def test_a_member_sees_their_organisation_and_its_assignments(org_a, owner, member):
+    assign(org_a, owner, "first-steps", due_date=timezone.localdate() + timedelta(days=3))
+    content = client_for(member).get(reverse("orgs:detail", args=[org_a.slug])).content.decode()
+    assert "First steps" in content and "Leave School A" in content and "Dashboard" not in content

@@ -1,0 +1,250 @@
+"""Load benchmark: OnGuard's key pages against a bare-Django baseline, in one run, on
+PostgreSQL, under gunicorn with production settings. See docs/performance.md.
+
+    bench/run [--duration 10] [--connections 16] [--workers 3] [--members 10000]
+
+Load comes from wrk on 127.0.0.1 only, bounded in time. Every figure is reported next to the
+baseline measured in the same run, because absolute numbers on a shared machine are noise."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.trust.servers import Gunicorn, collected_static, manage, production_env  # noqa: E402
+
+PSQL = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"]
+LUA = str(ROOT / "bench" / "report.lua")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--submit-connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--members", type=int, default=10000, help="members of the large organisation")
+    parser.add_argument("--database", default="onguard_bench")
+    parser.add_argument("--keep-database", action="store_true", help="reuse the seeded database")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--no-lighthouse", action="store_true")
+    return parser.parse_args()
+
+
+def prepare_database(args, env):
+    if not args.keep_database:
+        subprocess.run([*PSQL, f"DROP DATABASE IF EXISTS {args.database}"], check=True)
+        subprocess.run([*PSQL, f"CREATE DATABASE {args.database}"], check=True)
+    for command in (["migrate", "-v0"], ["load_content"]):
+        result = manage(*command, env=env)
+        if result.returncode:
+            sys.exit(result.stderr)
+    if not args.keep_database and "seed_demo" in manage("help", env=env).stdout:
+        print(f"Seeding demo data ({args.members} members in the large organisation)...", flush=True)
+        result = manage("seed_demo", "--large", str(args.members), "--yes", env=env)
+        if result.returncode:
+            sys.exit(result.stderr)
+
+
+def setup_in_process(env) -> dict:
+    """Create the benchmark learner and everything the requests need, through the services."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+    from bench.fixtures import bench_fixtures
+
+    return bench_fixtures()
+
+
+def wrk(url: str, *, duration: int, connections: int, headers: dict, method="GET", body=None) -> dict:
+    if method == "GET":  # warm up: imports, template caches, connections; not measured
+        _wrk(url, duration=2, connections=connections, headers=headers, method=method, body=body)
+    return _wrk(url, duration=duration, connections=connections, headers=headers, method=method, body=body)
+
+
+def _wrk(url: str, *, duration: int, connections: int, headers: dict, method: str, body) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", LUA, url]
+    for name, value in headers.items():
+        command[1:1] = ["-H", f"{name}: {value}"]
+    env = {**os.environ, "BENCH_METHOD": method}
+    if body:
+        env["BENCH_BODY"] = body
+    output = subprocess.run(command, capture_output=True, text=True, env=env, timeout=duration + 60).stdout
+    match = re.search(r"BENCH_JSON (\{.*\})", output)
+    if not match:
+        raise RuntimeError(f"wrk gave no summary for {url}:\n{output}")
+    data = json.loads(match.group(1))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+LIGHTHOUSE_PAGES = {
+    "home",
+    "module",
+    "lesson",
+    "quiz page",
+    "My learning",
+    "dashboard (50 rows)",
+    "certificate verification",
+}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
+
+
+def lighthouse(url: str, headers: dict) -> dict:
+    """Lighthouse's mobile performance profile (its default), with Debian's Chromium."""
+    bench = ROOT / "bench"
+    if not (bench / "node_modules" / ".bin" / "lighthouse").exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=bench, check=True, capture_output=True)
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    headers = {k: v for k, v in headers.items() if k != "Referer"}  # Chromium refuses a forced Referer
+    command = [
+        str(bench / "node_modules" / ".bin" / "lighthouse"), url, "--quiet", "--only-categories=performance",
+        f"--chrome-flags={CHROME_FLAGS}", "--output=json", f"--output-path={out}",
+        f"--extra-headers={json.dumps(headers)}",
+    ]  # fmt: skip
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    subprocess.run(command, env=env, capture_output=True, timeout=180)
+    try:
+        data = json.loads(out.read_text())
+    except ValueError:
+        return {"score": None, "error": "no report"}
+    if data["categories"]["performance"]["score"] is None:
+        return {"score": None, "error": (data.get("runtimeError") or {}).get("code", "no score")}
+    audits = data["audits"]
+    return {
+        "score": round(data["categories"]["performance"]["score"] * 100),
+        "fcp": audits["first-contentful-paint"]["numericValue"],
+        "lcp": audits["largest-contentful-paint"]["numericValue"],
+        "bytes": audits["total-byte-weight"]["numericValue"],
+    }
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    tmp = Path(tempfile.mkdtemp(prefix="onguard-bench-"))
+    env = production_env(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        STATIC_ROOT=collected_static(tmp),
+        CONN_MAX_AGE="60",
+        ROOT_URLCONF="bench.baseline",
+        ALLOWED_HOSTS="127.0.0.1",
+        LOG_LEVEL="WARNING",
+    )
+    prepare_database(args, env)
+    fx = setup_in_process(env)
+    server = Gunicorn(env, workers=args.workers)
+    base = server.url
+    secure = {"X-Forwarded-Proto": "https"}
+    learner = {**secure, "Cookie": fx["cookie"], "Referer": f"https://127.0.0.1:{server.port}/"}
+    admin = {**secure, "Cookie": fx.get("admin_cookie", fx["cookie"])}
+    pages = [
+        ("baseline", "/bench/baseline/", secure, {}),
+        ("home", "/", secure, {}),
+        ("module", fx["module_url"], learner, {}),
+        ("lesson", fx["lesson_url"], learner, {}),
+        ("quiz page", fx["quiz_url"], learner, {}),
+        ("My learning", "/my-learning/", learner, {}),
+        ("log-in page", "/accounts/login/", secure, {}),
+    ]
+    pages += [(name, url, admin, {}) for name, url in fx.get("admin_pages", [])]
+    pages += [(name, url, secure, {}) for name, url in fx.get("public_pages", [])]
+    results = {}
+    try:
+        for name, path, headers, _ in pages:
+            print(f"  {name:<28} {path}", flush=True)
+            results[name] = wrk(
+                base + path, duration=args.duration, connections=args.connections, headers=headers
+            )
+        print("  quiz submit (POST)", flush=True)
+        before = fx["count_attempts"]()
+        results["quiz submit"] = wrk(
+            base + fx["quiz_url"], duration=args.duration, connections=args.submit_connections,
+            headers=learner, method="POST", body=fx["submit_body"],
+        )  # fmt: skip
+        recorded = fx["count_attempts"]() - before
+        results["quiz submit"]["attempts_recorded"] = recorded
+        audits = {}
+        if not args.no_lighthouse:
+            for name, path, headers, _ in pages[1:]:
+                if name in LIGHTHOUSE_PAGES:
+                    print(f"  lighthouse: {name}", flush=True)
+                    audits[name] = lighthouse(base + path, headers)
+    finally:
+        server.stop()
+    write_report(args, results, audits)
+
+
+def write_report(args, results, audits):
+    base_rps = results["baseline"]["rps"]
+    now = datetime.datetime.now(datetime.UTC)
+    lines = [
+        f"# OnGuard benchmark, {now:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"PostgreSQL on 127.0.0.1. gunicorn {args.workers} sync workers, production settings. "
+        f"wrk, 2 threads, {args.connections} connections ({args.submit_connections} for the submit), "
+        f"{args.duration} s per page.",
+        "",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | vs baseline | responses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for name, r in results.items():
+        codes = ", ".join(f"{n} × {code}" for code, n in sorted(r["statuses"].items()))
+        if r["socket_errors"]:
+            codes += f", {r['socket_errors']} socket errors"
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p95_us'] / 1000:.1f} | "
+            f"{r['p99_us'] / 1000:.1f} | {r['rps'] / base_rps:.0%} | {codes} |"
+        )
+    submit = results["quiz submit"]
+    redirects = submit["statuses"].get("302", 0)
+    lines += [
+        "",
+        f"Quiz submit: {redirects} graded responses (302) received, {submit['attempts_recorded']} attempts "
+        f"recorded; every POST carried a fresh token, so recorded >= received means none was lost, and the "
+        f"database's unique token makes a duplicate impossible (recorded - received = requests still in "
+        f"flight when wrk stopped, at most {args.submit_connections}).",
+    ]
+    if audits:
+        lines += [
+            "",
+            "Lighthouse 12.8.2, mobile profile (simulated slow 4G, mid-range phone), Debian's Chromium:",
+            "",
+            "| page | performance | first contentful paint | largest contentful paint | bytes transferred |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, a in audits.items():
+            if a["score"] is None:
+                lines.append(f"| {name} | failed: {a['error']} | | | |")
+                continue
+            lines.append(
+                f"| {name} | {a['score']} | {a['fcp'] / 1000:.1f} s | {a['lcp'] / 1000:.1f} s | "
+                f"{a['bytes'] / 1024:.0f} KiB |"
+            )
+    report = "\n".join(lines) + "\n"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{now:%Y-%m-%d-%H%M}.md"
+    path.write_text(report)
+    print("\n" + report + f"\nWritten to {path}")
+
+
+if __name__ == "__main__":
+    main()
