@@ -146,3 +146,7 @@ def test_my_learning_shows_an_expired_module_as_due_with_renew(parent, validity,
     assert re.search(r"Renew<span class=\"visually-hidden\"> First steps", content)
     module_page = parent_client.get(reverse("courses:module", args=["first-steps"])).content.decode()
     assert "Renew" in module_page
+
+
+def test_my_learning_links_to_my_certificates(parent_client):
+    assert f'href="{MINE}"'.encode() in parent_client.get(reverse("courses:my_learning")).content
