@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Files served only through views that check access (certificate ZIP exports): never MEDIA_URL.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -220,6 +223,15 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # Where the quick-exit button sends a learner: a neutral page that is not about abuse.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
+
+# --- Certificates -------------------------------------------------------------------------------
+# Ed25519 key that signs Open Badges credentials: base64 of the raw 32-byte private key, or PEM.
+# Unset, a key derived from SECRET_KEY is used, with a warning (see README.md).
+OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="")
+# Public verification: at most this many look-ups per client IP per window (seconds).
+CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
+CERTIFICATE_VERIFY_RATE_WINDOW = 300
+CERTIFICATE_EXPIRY_NOTICE_DAYS = 30
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("accounts.org_urls")),
     path("", include("accounts.invitation_urls")),
     path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
     path("", include("courses.urls")),
 ]
 # Uploaded logos, served by Django only in development; production serves MEDIA_ROOT itself.

@@ -2,6 +2,8 @@
 
 - A lesson is complete when the learner marks it so; the module remembers the last lesson opened.
 - A module is complete when all its lessons are complete and its quiz is passed (best attempt).
+- A completed module is due again once its certificate has expired (an organisation's validity
+  period); passing its quiz after that renews the completion (see `certificates.services`).
 """
 
 from dataclasses import dataclass
@@ -55,26 +57,41 @@ def lesson_complete(*, user, lesson: Lesson) -> bool:
     return module_refresh_completion(user=user, module=lesson.module)
 
 
-def module_is_complete(*, user, module: Module) -> bool:
+def module_is_complete(*, user, module: Module, passed_after: datetime | None = None) -> bool:
     lessons_left = active_lessons(module).exclude(progress__user=user).exists()
     if lessons_left:
         return False
     quiz = getattr(module, "quiz", None)
-    return quiz is None or quiz.attempts.filter(user=user, passed=True).exists()
+    if quiz is None:
+        return True
+    passes = quiz.attempts.filter(user=user, passed=True)
+    if passed_after is not None:  # a renewal needs a pass after the certificate expired
+        passes = passes.filter(submitted_at__gt=passed_after)
+    return passes.exists()
 
 
 @transaction.atomic
 def module_refresh_completion(*, user, module: Module) -> bool:
-    """Record the module as complete the first time the rules say it is. Returns True only when
-    this call completed it, so callers can issue a certificate exactly once."""
+    """Record the module as complete the first time the rules say it is, or again once its
+    certificate has expired and the learner passes the quiz after that (a renewal moves
+    `completed_at`). Returns True only when this call completed it; the certificate is issued
+    here, in the same transaction, so it exists exactly when the completion does."""
+    from certificates.services import certificate_issue_for_completion, module_renewal_due_since
+
     progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"last_activity_at": timezone.now()}
     )
-    if progress.completed_at is not None or not module_is_complete(user=user, module=module):
+    renew_after = None
+    if progress.completed_at is not None:
+        renew_after = module_renewal_due_since(user=user, module=module)
+        if renew_after is None:
+            return False
+    if not module_is_complete(user=user, module=module, passed_after=renew_after):
         return False
     progress.completed_at = timezone.now()
     progress.last_activity_at = progress.completed_at
     progress.save(update_fields=["completed_at", "last_activity_at"])
+    certificate_issue_for_completion(user=user, module=module)
     return True
 
 
@@ -91,9 +108,12 @@ class ModuleStatus:
     passed: bool = False
     completed_at: datetime | None = None
     last_activity_at: datetime | None = None
+    renewal_due: bool = False
 
     @property
     def state(self) -> str:
+        if self.completed_at and self.renewal_due:
+            return "due"
         if self.completed_at:
             return "completed"
         if self.lessons_done or self.attempts or self.last_activity_at:
@@ -138,11 +158,16 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     for module_id, n, best, passes in attempts:
         status = statuses[module_id]
         status.attempts, status.best_score, status.passed = n, best, passes > 0
-    for module_id, completed_at, last in ModuleProgress.objects.filter(
-        user=user, module_id__in=ids
-    ).values_list("module_id", "completed_at", "last_activity_at"):
+    from certificates.services import module_renewal_due_expression
+
+    for module_id, completed_at, last, due in (
+        ModuleProgress.objects.filter(user=user, module_id__in=ids)
+        .annotate(renewal_due=module_renewal_due_expression())
+        .values_list("module_id", "completed_at", "last_activity_at", "renewal_due")
+    ):
         statuses[module_id].completed_at = completed_at
         statuses[module_id].last_activity_at = last
+        statuses[module_id].renewal_due = due
     return statuses
 
 
@@ -160,9 +185,17 @@ def next_step_url(*, user, module: Module) -> str:
             return reverse("courses:lesson", args=[module.slug, lesson.slug])
     if user.is_authenticated and not module_is_complete(user=user, module=module):
         return reverse("quizzes:quiz", args=[module.slug])
+    if user.is_authenticated and _renewal_due(user=user, module=module):
+        return reverse("quizzes:quiz", args=[module.slug])
     if lessons:
         return reverse("courses:lesson", args=[module.slug, lessons[0].slug])
     raise Http404("This module has no lessons.")
+
+
+def _renewal_due(*, user, module: Module) -> bool:
+    from certificates.services import module_renewal_due_since
+
+    return module_renewal_due_since(user=user, module=module) is not None
 
 
 def recent_module(*, user) -> ModuleProgress | None:

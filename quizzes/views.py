@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from certificates.services import certificates_for_module
 from courses.services import get_module_for_user
 
 from .forms import QuizForm
@@ -73,5 +74,9 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         "quiz": quiz,
         "sections": attempt_review(attempt, quiz),
         "best": best_attempt(user=request.user, quiz=quiz),
+        # A pass offers the certificate at once (one query, only after a pass).
+        "certificates": certificates_for_module(user=request.user, module=attempt.quiz.module)
+        if attempt.passed
+        else [],
     }
     return render(request, "quizzes/result.html", context)

@@ -1,6 +1,7 @@
 """Real servers for trust tests: gunicorn with production settings, and a TCP proxy in front of
 PostgreSQL that a test can cut and restore."""
 
+import base64
 import os
 import secrets
 import socket
@@ -29,6 +30,7 @@ def production_env(**extra) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="onguard.example.org,127.0.0.1",
         QUICK_EXIT_URL="https://www.weather.gov/",
+        OPENBADGES_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     env.update(extra)
     return env

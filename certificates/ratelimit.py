@@ -1,0 +1,29 @@
+"""A fixed-window counter per client IP, kept in Django's cache.
+
+Public verification needs no account, so the client's IP is the only handle on someone trying
+codes in bulk. The IP comes from allauth's adapter, which honours the same proxy settings as the
+log-in rate limits (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER). The counter
+lives in the default cache: with several app processes that must be a shared cache (REDIS_URL).
+"""
+
+from allauth.account.adapter import get_adapter
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+def client_ip(request: HttpRequest) -> str:
+    return get_adapter(request).get_client_ip(request)
+
+
+def ratelimit_allow(request: HttpRequest, *, scope: str, limit: int, window: int) -> bool:
+    """Count one hit for this client in the current window; False once it is over `limit`."""
+    bucket = int(timezone.now().timestamp()) // window
+    key = f"ratelimit:{scope}:{client_ip(request)}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        hits = cache.incr(key)
+    except ValueError:  # evicted between add() and incr()
+        cache.set(key, 1, timeout=window + 5)
+        hits = 1
+    return hits <= limit
