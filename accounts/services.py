@@ -43,6 +43,18 @@ def user_export(*, user: User) -> dict:
             {"organisation": m.organisation.name, "role": m.role, "joined_at": m.joined_at.isoformat()}
             for m in user.memberships.select_related("organisation")
         ],
+        "certificates": [
+            {
+                "code": c.code,
+                "item": c.item_title,
+                "issuer": c.issuer_name,
+                "name_printed": c.learner_name,
+                "issued_at": c.issued_at.isoformat(),
+                "expires_at": c.expires_at.isoformat() if c.expires_at else None,
+                "status": c.status,
+            }
+            for c in user.certificates.order_by("issued_at")
+        ],
     }
 
 
@@ -66,6 +78,9 @@ def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
         raise ValidationError(_("Make someone else an owner of your organisations first."), code="last_owner")
     alone = Membership.objects.exclude(user=user).values("organisation_id")
     Organisation.objects.filter(memberships__user=user).exclude(pk__in=alone).delete()
+    from certificates.services import certificates_withdraw_for_account_deletion  # it imports us
+
+    certificates_withdraw_for_account_deletion(user=user)
     if request is not None:
         logout(request)
     user.delete()

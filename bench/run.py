@@ -51,7 +51,7 @@ def prepare_database(args, env):
             sys.exit(result.stderr)
     if not args.keep_database and "seed_demo" in manage("help", env=env).stdout:
         print(f"Seeding demo data ({args.members} members in the large organisation)...", flush=True)
-        result = manage("seed_demo", "--large", str(args.members), "--yes", env=env)
+        result = manage("seed_demo", "--large", str(args.members), env=env)
         if result.returncode:
             sys.exit(result.stderr)
 

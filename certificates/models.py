@@ -41,9 +41,9 @@ class CertificateQuerySet(models.QuerySet):
         if status == Status.EXPIRED:
             return self.live().filter(expires_at__lte=now)
         if status == Status.REVOKED:
-            return self.filter(revoked_at__isnull=False, replaced_by__isnull=True)
+            return self.filter(revoked_at__isnull=False, replaced_by__isnull=True, user__isnull=False)
         if status == Status.WITHDRAWN:
-            return self.filter(revoked_at__isnull=False, replaced_by__isnull=False)
+            return self.filter(Q(replaced_by__isnull=False) | Q(user__isnull=True), revoked_at__isnull=False)
         return self.none()
 
 
@@ -55,7 +55,14 @@ class Certificate(models.Model):
     makes issuing idempotent, even for two concurrent requests."""
 
     code = models.CharField(max_length=CODE_LENGTH, unique=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    # Null once the learner deleted their account: the code then verifies as withdrawn.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="certificates",
+    )
     module = models.ForeignKey(
         Module, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
     )
@@ -151,7 +158,7 @@ class Certificate(models.Model):
 
     def status_at(self, now) -> str:
         if self.revoked_at is not None:
-            return Status.WITHDRAWN if self.replaced_by_id else Status.REVOKED
+            return Status.WITHDRAWN if self.replaced_by_id or self.user_id is None else Status.REVOKED
         if self.expires_at is not None and self.expires_at <= now:
             return Status.EXPIRED
         return Status.VALID

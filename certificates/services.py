@@ -555,3 +555,14 @@ def certificate_expiry_notice_send(*, user_id: int, certificate_ids: list[int]) 
         expiry_notice_sent_at=timezone.now()
     )
     return len(certificates)
+
+
+def certificates_withdraw_for_account_deletion(*, user) -> int:
+    """Before an account is deleted: its certificates verify as withdrawn from then on, with the
+    learner's name removed. Returns how many were withdrawn."""
+    certificates = Certificate.objects.filter(user=user)
+    withdrawn = certificates.filter(revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revocation_reason="The learner deleted their account."
+    )
+    certificates.update(learner_name="")
+    return withdrawn

@@ -8,12 +8,22 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from certificates.models import Certificate
 from courses.models import Lesson, LessonProgress, Module, ModuleProgress
 from courses.services import lesson_complete
 from quizzes.models import Answer, Attempt
 from quizzes.services import attempt_submit, get_quiz_for_user, quiz_questions
 
 pytestmark = pytest.mark.usefixtures("course")
+
+
+def complete_module(user):
+    module = Module.objects.get(slug="first-steps")
+    for lesson in module.lessons.all():
+        lesson_complete(user=user, lesson=lesson)
+    quiz = get_quiz_for_user(user, module)
+    right = {q.pk: {c.pk for c in q.choices.all() if c.correct} for q in quiz_questions(quiz)}
+    attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=right)
 
 
 @pytest.fixture
@@ -62,6 +72,26 @@ def test_delete_removes_account_progress_and_attempts_and_logs_out(parent_client
     assert not LessonProgress.objects.exists() and not ModuleProgress.objects.exists()
     assert not Attempt.objects.exists() and not Answer.objects.exists()
     assert parent_client.get(reverse("courses:my_learning")).status_code == 302
+
+
+def test_export_lists_certificates(parent_client, parent):
+    complete_module(parent)
+    data = json.loads(parent_client.post(reverse("accounts:data_export")).content)
+    assert [c["item"] for c in data["certificates"]] == ["First steps"]
+    assert (
+        data["certificates"][0]["status"] == "valid"
+        and data["certificates"][0]["name_printed"] == "Pat Parent"
+    )
+
+
+def test_deleted_accounts_certificates_verify_as_withdrawn_without_the_name(parent_client, parent, client):
+    complete_module(parent)
+    code = Certificate.objects.get(user=parent).code
+    parent_client.post(reverse("accounts:delete"), {"password": "a-long-test-password", "confirm": "on"})
+    certificate = Certificate.objects.get(code=code)
+    assert certificate.user is None and certificate.status == "withdrawn"
+    body = client.get(reverse("certificates:verify_code", args=[code])).content.decode()
+    assert "Withdrawn" in body and "closed their account" in body and "Pat Parent" not in body
 
 
 def test_delete_page_needs_log_in(client):
