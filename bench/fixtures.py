@@ -6,10 +6,12 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from certificates.models import Certificate
 from courses.models import Module
 from courses.services import lesson_complete
 from quizzes.models import Attempt
@@ -41,7 +43,24 @@ def bench_fixtures() -> dict:
     fields = [("csrfmiddlewaretoken", csrf), ("token", "{{uuid}}")]
     fields += [(f"q-{qid}", str(cid)) for qid, cids in right.items() for cid in sorted(cids)]
     cookie = f"sessionid={session_cookie(user)}; csrftoken={csrf}"
+    extra = {}
+    largest = Organisation.objects.annotate(size=Count("memberships")).order_by("-size").first()
+    owner = largest.memberships.filter(role="owner").select_related("user").first() if largest else None
+    if owner:
+        slug = largest.slug
+        extra["admin_cookie"] = f"sessionid={session_cookie(owner.user)}"
+        extra["admin_pages"] = [
+            ("dashboard (50 rows)", reverse("orgs:dashboard", args=[slug])),
+            ("CSV export (all members)", reverse("orgs:export", args=[slug])),
+        ]
+        extra["organisation"] = f"{largest.name} ({largest.size} members)"
+    certificate = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
+    if certificate:
+        extra["public_pages"] = [
+            ("certificate verification", reverse("certificates:verify_code", args=[certificate.code]))
+        ]
     return {
+        **extra,
         "cookie": cookie,
         "module_url": module.get_absolute_url(),
         "lesson_url": lessons[-1].get_absolute_url(),

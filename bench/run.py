@@ -134,6 +134,37 @@ def lighthouse(url: str, headers: dict) -> dict:
     }
 
 
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def peak_rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def export_probe(url: str, headers: dict, master: int) -> dict:
+    """One full CSV export: time to first byte, total time, size, and how much the serving
+    worker's peak memory grew (VmHWM after minus before)."""
+    import time
+    import urllib.request
+
+    pids = worker_pids(master)
+    before = {pid: peak_rss_kib(pid) for pid in pids}
+    request = urllib.request.Request(url, headers=headers)
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        first = response.read(1)
+        first_byte = time.perf_counter() - start
+        size = len(first) + sum(len(chunk) for chunk in iter(lambda: response.read(65536), b""))
+    total = time.perf_counter() - start
+    growth = max(peak_rss_kib(pid) - before[pid] for pid in pids)
+    return {"first_byte_s": first_byte, "total_s": total, "bytes": size, "rss_growth_mib": growth / 1024}
+
+
 def main():
     args = parse_args()
     if not shutil.which("wrk"):
@@ -180,6 +211,11 @@ def main():
         )  # fmt: skip
         recorded = fx["count_attempts"]() - before
         results["quiz submit"]["attempts_recorded"] = recorded
+        probes = {}
+        for name, path in fx.get("admin_pages", []):
+            if name.startswith("CSV export"):
+                print("  CSV export memory and first byte", flush=True)
+                probes[name] = export_probe(base + path, admin, server.process.pid)
         audits = {}
         if not args.no_lighthouse:
             for name, path, headers, _ in pages[1:]:
@@ -188,10 +224,10 @@ def main():
                     audits[name] = lighthouse(base + path, headers)
     finally:
         server.stop()
-    write_report(args, results, audits)
+    write_report(args, results, audits, fx.get("organisation", "no organisation seeded"), probes)
 
 
-def write_report(args, results, audits):
+def write_report(args, results, audits, fx_org="no organisation seeded", probes=None):
     base_rps = results["baseline"]["rps"]
     now = datetime.datetime.now(datetime.UTC)
     lines = [
@@ -200,7 +236,7 @@ def write_report(args, results, audits):
         f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"PostgreSQL on 127.0.0.1. gunicorn {args.workers} sync workers, production settings. "
         f"wrk, 2 threads, {args.connections} connections ({args.submit_connections} for the submit), "
-        f"{args.duration} s per page.",
+        f"{args.duration} s per page. Dashboard and export: {fx_org}.",
         "",
         "| page | req/s | p50 ms | p95 ms | p99 ms | vs baseline | responses |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -222,6 +258,13 @@ def write_report(args, results, audits):
         f"database's unique token makes a duplicate impossible (recorded - received = requests still in "
         f"flight when wrk stopped, at most {args.submit_connections}).",
     ]
+    for name, p in (probes or {}).items():
+        lines += [
+            "",
+            f"{name}, one request on its own: first byte after {p['first_byte_s'] * 1000:.0f} ms, "
+            f"{p['bytes'] / 1e6:.1f} MB in {p['total_s']:.1f} s; the serving worker's peak memory grew by "
+            f"{p['rss_growth_mib']:.1f} MiB.",
+        ]
     if audits:
         lines += [
             "",

@@ -62,11 +62,16 @@ def test_organisation_pages_pass_axe_and_fit_the_screen(browser, live_server, sc
         ("accept and sign up", f"/invitations/{school['invitation'].token}/", False, None),
     ]
     problems: list[str] = []
+    foreign: list[str] = []
     for label, path, signed_in, action in pages:
         context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
         if signed_in:
             context.add_cookies([session_cookie(school["lead"], live_server.url)])
         page = context.new_page()
+        page.on(
+            "request",
+            lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
+        )
         response = page.goto(live_server.url + path)
         assert response.status == 200, f"{label}: {response.status}"
         if action:
@@ -76,4 +81,5 @@ def test_organisation_pages_pass_axe_and_fit_the_screen(browser, live_server, sc
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             problems.append(f"{label} @{width}: scrolls sideways")
         context.close()
+    assert foreign == [], "requests to other hosts"
     assert not problems, "\n".join(problems)
