@@ -156,7 +156,7 @@ def export_probe(url: str, headers: dict, master: int) -> dict:
     before = {pid: peak_rss_kib(pid) for pid in pids}
     request = urllib.request.Request(url, headers=headers)
     start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:
+    with urllib.request.urlopen(request, timeout=600) as response:
         first = response.read(1)
         first_byte = time.perf_counter() - start
         size = len(first) + sum(len(chunk) for chunk in iter(lambda: response.read(65536), b""))

@@ -25,6 +25,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_cache():
+    # Rolled-back test transactions can reuse ids; never let one test see another's rows.
+    from courses.reports import _ROWS_CACHE
+
+    _ROWS_CACHE.clear()
+
+
 @pytest.fixture
 def course(db):
     course_load(root=FIXTURE_CONTENT)
