@@ -39,10 +39,17 @@ class InvitePreview:
 
 
 def invite_rows_parse(text: str) -> list[InviteRow]:
-    """Rows of `name, email[, group]`; a first row naming the columns is skipped."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    """Rows of `name, email[, group]`; a first row naming the columns is skipped. Old Mac line
+    endings (a lone carriage return) count as new lines. Raises ValidationError for text that
+    is not CSV at all."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""))
     rows = []
-    for number, cells in enumerate(reader, start=1):
+    try:
+        numbered = list(enumerate(reader, start=1))
+    except csv.Error as exc:
+        raise ValidationError(_("This can’t be read as CSV (%s). Check the quotes in it.") % exc) from None
+    for number, cells in numbered:
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue

@@ -60,7 +60,7 @@ SORTS = {
 # Member rows by (organisation, data version), per process. Computing every member's cells costs
 # about 1.3 s for 10,000 members x 8 modules (measured: bench/run, docs/performance.md), while
 # the version check is one indexed query; admins refresh far more often than the data changes.
-_ROWS_CACHE: dict[tuple, list[MemberRow]] = {}
+_ROWS_CACHE: dict[tuple, "DashboardData"] = {}
 _ROWS_CACHE_SIZE = 16
 
 
@@ -92,38 +92,51 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     return (organisation.pk, *row, timezone.now().strftime("%Y-%m-%d %H"))
 
 
-def organisation_member_rows(*, organisation: Organisation, plan: Plan) -> list[MemberRow]:
-    """`member_rows`, recomputed only when `organisation_data_version` changes."""
+@dataclass
+class DashboardData:
+    """Every member's row with its overall status, and the summary: what one version of an
+    organisation's data looks like, computed once and then only filtered."""
+
+    rows: list[MemberRow]
+    statuses: list[str | None]
+    summary: Summary
+
+
+def organisation_dashboard_data(*, organisation: Organisation, plan: Plan) -> DashboardData:
+    """Recomputed only when `organisation_data_version` changes."""
     key = (organisation_data_version(organisation), tuple((a.pk, a.due_date) for a in plan.assignments))
-    rows = _ROWS_CACHE.get(key)
-    if rows is None:
+    data = _ROWS_CACHE.get(key)
+    if data is None:
         rows = list(member_rows(organisation=organisation, plan=plan))
+        summary = Summary()
+        for row in rows:
+            summary.add(row)
+        data = DashboardData(rows=rows, statuses=[row.status for row in rows], summary=summary)
         if len(_ROWS_CACHE) >= _ROWS_CACHE_SIZE:
             _ROWS_CACHE.pop(next(iter(_ROWS_CACHE)))
-        _ROWS_CACHE[key] = rows
-    return rows
+        _ROWS_CACHE[key] = data
+    return data
 
 
 def dashboard_rows(
     *, organisation: Organisation, plan: Plan, group_id: int | None, status: str, search: str, sort: str
 ) -> tuple[Summary, list[MemberRow]]:
     """The organisation-wide summary, and the rows that pass the filters, sorted."""
-    summary = Summary()
-    rows = []
+    data = organisation_dashboard_data(organisation=organisation, plan=plan)
     search = search.strip().lower()
-    for row in organisation_member_rows(organisation=organisation, plan=plan):
-        summary.add(row)
-        if group_id is not None and group_id not in row.group_ids:
-            continue
-        if status in STATUSES and row.status != status:
-            continue
-        if search and search not in row.name.lower() and search not in row.email.lower():
-            continue
-        rows.append(row)
+    rows = data.rows
+    if group_id is not None or status in STATUSES or search:
+        rows = [
+            row
+            for row, row_status in zip(data.rows, data.statuses, strict=True)
+            if (group_id is None or group_id in row.group_ids)
+            and (status not in STATUSES or row_status == status)
+            and (not search or search in row.name.lower() or search in row.email.lower())
+        ]
     key, reverse = SORTS.get(sort, SORTS["name"])
     if sort not in ("name", ""):
-        rows.sort(key=key, reverse=reverse)
-    return summary, rows
+        rows = sorted(rows, key=key, reverse=reverse)
+    return data.summary, rows
 
 
 # --- CSV report -------------------------------------------------------------------------------

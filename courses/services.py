@@ -9,7 +9,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -38,12 +38,20 @@ def active_lessons(module: Module) -> QuerySet[Lesson]:
 
 
 def lesson_open(*, user, lesson: Lesson) -> None:
-    """Remember the last lesson the learner opened in its module."""
-    ModuleProgress.objects.update_or_create(
-        user=user,
-        module_id=lesson.module_id,
-        defaults={"last_lesson": lesson, "last_activity_at": timezone.now()},
+    """Remember the last lesson the learner opened in its module. Runs on every lesson view, so
+    it is one UPDATE in the common case (an insert only the first time)."""
+    now = timezone.now()
+    updated = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id).update(
+        last_lesson=lesson, last_activity_at=now
     )
+    if not updated:
+        try:
+            with transaction.atomic():
+                ModuleProgress.objects.create(
+                    user=user, module_id=lesson.module_id, last_lesson=lesson, last_activity_at=now
+                )
+        except IntegrityError:  # a second tab created it first
+            lesson_open(user=user, lesson=lesson)
 
 
 @transaction.atomic

@@ -28,9 +28,9 @@ BUDGETS = {
     "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
     "module": 9,
-    # session, user + module(1) + lesson(1) + module lessons(1) + progress upsert (savepoint, select,
-    # update, release = 4) + lesson done(1) + sources(1)
-    "lesson": 11,
+    # session, user + module(1) + lesson(1) + module lessons(1) + last lesson opened (one UPDATE)
+    # + lesson done(1) + sources(1)
+    "lesson": 8,
     # session, user + module(1) + quiz, scenarios, questions, choices(4) + best attempt(1)
     "quiz": 8,
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4) + answers(1) + answer choices(1) + best attempt(1)

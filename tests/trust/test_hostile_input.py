@@ -63,3 +63,14 @@ def test_over_long_profile_name_is_refused_not_truncated(parent_client, parent):
     assert response.status_code == 200 and "at most 150 characters" in response.content.decode()
     parent.refresh_from_db()
     assert parent.name == "Pat Parent"
+
+
+def test_repeated_failed_log_ins_are_rate_limited(client, parent):
+    """allauth's limits (ACCOUNT_RATE_LIMITS): after 5 failures for one address, it stops trying."""
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "parent@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "parent@example.org", "password": "a-long-test-password"}
+    )
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
