@@ -54,6 +54,10 @@ def prepare_database(args, env):
         result = manage("seed_demo", "--large", str(args.members), env=env)
         if result.returncode:
             sys.exit(result.stderr)
+        # Fresh planner statistics, as autovacuum would give a real database after a bulk load.
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", args.database, "-qc", "ANALYZE"], check=True
+        )
 
 
 def setup_in_process(env) -> dict:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,10 +70,14 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     validity period, the member count (accounts deleted without an audit event), and the hour
     (due dates and validity periods pass with time). One query."""
     members = Membership.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
-    progress = (
-        ModuleProgress.objects.filter(user__memberships__organisation=OuterRef("pk"))
+    member_ids = Membership.objects.filter(organisation=OuterRef(OuterRef("pk"))).values("user_id")
+    last_change = (
+        ModuleProgress.objects.filter(user_id__in=member_ids)
         .order_by()
-        .values("user__memberships__organisation")
+        .annotate(one=Value(1))
+        .values("one")  # a single group: one aggregate over all the members' rows
+        .annotate(last=Max(Greatest("last_activity_at", Coalesce("completed_at", "last_activity_at"))))
+        .values("last")[:1]
     )
     audit = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-id").values("id")[:1]
     row = (
@@ -81,12 +85,9 @@ def organisation_data_version(organisation: Organisation) -> tuple:
         .annotate(
             last_audit=Subquery(audit),
             members_count=Subquery(members.annotate(n=Count("id")).values("n")[:1]),
-            last_activity=Subquery(progress.annotate(last=Max("last_activity_at")).values("last")[:1]),
-            last_completion=Subquery(progress.annotate(last=Max("completed_at")).values("last")[:1]),
+            last_change=Subquery(last_change),
         )
-        .values_list(
-            "last_audit", "members_count", "last_activity", "last_completion", "certificate_validity_months"
-        )
+        .values_list("last_audit", "members_count", "last_change", "certificate_validity_months")
         .get()
     )
     return (organisation.pk, *row, timezone.now().strftime("%Y-%m-%d %H"))
