@@ -5,6 +5,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ def get_attempt_for_user(user, token) -> Attempt:
     try:
         token = uuid.UUID(str(token))
     except ValueError:
-        raise Attempt.DoesNotExist from None
+        raise Http404 from None
     return get_object_or_404(Attempt.objects.select_related("quiz__module"), token=token, user=user)
 
 

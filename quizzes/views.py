@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,7 +12,6 @@ from certificates.services import certificates_for_module
 from courses.services import get_module_for_user
 
 from .forms import QuizForm
-from .models import Attempt
 from .services import (
     attempt_review,
     attempt_submit,
@@ -63,10 +62,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        attempt = get_attempt_for_user(request.user, token)
-    except Attempt.DoesNotExist:
-        raise Http404 from None
+    attempt = get_attempt_for_user(request.user, token)
     quiz = get_quiz_for_user(request.user, attempt.quiz.module)
     context = {
         "attempt": attempt,

@@ -45,6 +45,27 @@ def scan(page, label: str) -> list[str]:
     ]
 
 
+def audit_page(browser, base: str, path: str, *, label: str, width: int, user=None, action=None, status=200):
+    """Open `path` at `width` (signed in as `user`, if any), run `action`, then axe. Returns the
+    problems (axe violations, sideways scroll, a wrong status) and every request to another host."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    if user is not None:
+        context.add_cookies([session_cookie(user, base)])
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((base, "data:")) else None)
+    response = page.goto(base + path)
+    problems = [] if status is None or response.status == status else [f"{label}: status {response.status}"]
+    if action:
+        action(page)
+        page.wait_for_load_state()
+    problems += scan(page, f"{label} @{width}")
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        problems.append(f"{label} @{width}: scrolls sideways")
+    context.close()
+    return problems, foreign
+
+
 def submit_with_errors(page):
     page.get_by_role("button", name="Submit my answers").click()
 
@@ -92,23 +113,13 @@ def test_every_page_type_passes_axe_and_fits_the_screen(browser, live_server, le
     problems: list[str] = []
     foreign: list[str] = []
     for label, path, signed_in, action in PAGES:
-        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
-        if signed_in:
-            context.add_cookies([session_cookie(user, live_server.url)])
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
-        )
         url = attempt.get_absolute_url() if path == "RESULT" else path
-        page.goto(live_server.url + url)
-        if action:
-            action(page)
-            page.wait_for_load_state()
-        problems += scan(page, f"{label} @{width}")
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-            problems.append(f"{label} @{width}: scrolls sideways")
-        context.close()
+        found, requests = audit_page(
+            browser, live_server.url, url, label=label, width=width,
+            user=user if signed_in else None, action=action, status=None,
+        )  # fmt: skip
+        problems += found
+        foreign += requests
     assert foreign == [], "requests to other hosts"
     assert not problems, "\n".join(problems)
 

@@ -12,7 +12,7 @@ from certificates.openbadges import credential_for
 from courses.assignments import assignment_create
 from courses.content import course_load
 from courses.models import Module
-from tests.browser.test_accessibility import scan, session_cookie
+from tests.browser.test_accessibility import audit_page
 from tests.certificates.conftest import complete_module
 from tests.conftest import FIXTURE_CONTENT, make_user
 
@@ -94,22 +94,11 @@ def test_every_certificate_page_passes_axe_and_fits_the_screen(browser, live_ser
     attempt = cast["learner"].quiz_attempts.filter(passed=True).first()
     problems, foreign = [], []
     for label, path, who, action in pages:
-        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
-        if who:
-            context.add_cookies([session_cookie(cast[who], live_server.url)])
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
-        )
-        response = page.goto(live_server.url + (path or attempt.get_absolute_url()))
-        assert response.status == (404 if label == "unknown code" else 200), label
-        if action:
-            action(page)
-            page.wait_for_load_state()
-        problems += scan(page, f"{label} @{width}")
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-            problems.append(f"{label} @{width}: scrolls sideways")
-        context.close()
+        found, requests = audit_page(
+            browser, live_server.url, path or attempt.get_absolute_url(), label=label, width=width,
+            user=cast[who] if who else None, action=action, status=404 if label == "unknown code" else 200,
+        )  # fmt: skip
+        problems += found
+        foreign += requests
     assert foreign == [], "requests to other hosts"
     assert not problems, "\n".join(problems)

@@ -9,7 +9,7 @@ from courses.assignments import assignment_create
 from courses.content import course_load
 from courses.models import Lesson, Module
 from courses.services import lesson_complete
-from tests.browser.test_accessibility import scan, session_cookie
+from tests.browser.test_accessibility import audit_page
 from tests.conftest import FIXTURE_CONTENT, make_user
 
 
@@ -64,22 +64,11 @@ def test_organisation_pages_pass_axe_and_fit_the_screen(browser, live_server, sc
     problems: list[str] = []
     foreign: list[str] = []
     for label, path, signed_in, action in pages:
-        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
-        if signed_in:
-            context.add_cookies([session_cookie(school["lead"], live_server.url)])
-        page = context.new_page()
-        page.on(
-            "request",
-            lambda r: foreign.append(r.url) if not r.url.startswith((live_server.url, "data:")) else None,
-        )
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, f"{label}: {response.status}"
-        if action:
-            action(page)
-            page.wait_for_load_state()
-        problems += scan(page, f"{label} @{width}")
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
-            problems.append(f"{label} @{width}: scrolls sideways")
-        context.close()
+        found, requests = audit_page(
+            browser, live_server.url, path, label=label, width=width,
+            user=school["lead"] if signed_in else None, action=action,
+        )  # fmt: skip
+        problems += found
+        foreign += requests
     assert foreign == [], "requests to other hosts"
     assert not problems, "\n".join(problems)
