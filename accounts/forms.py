@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import organisations_needing_another_owner
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -72,8 +73,6 @@ class DeleteAccountForm(forms.Form):
         return password
 
     def clean(self):
-        from .services import organisations_needing_another_owner
-
         data = super().clean()
         names = [o.name for o in organisations_needing_another_owner(user=self.user)]
         if names:

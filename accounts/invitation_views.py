@@ -22,7 +22,7 @@ from .invitations import (
 )
 from .models import Invitation, Organisation, User
 from .org_forms import BulkInviteForm, InvitationSignupForm, InviteForm
-from .services import get_invitation_for_user, get_organisation_for_user, membership_add
+from .services import get_invitation_in, get_organisation_for_user, membership_add
 
 PAGE_SIZE = 50
 
@@ -76,7 +76,7 @@ def invitation_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def invitation_resend_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    invitation = get_invitation_for_user(organisation, token)
+    invitation = get_invitation_in(organisation, token)
     try:
         invitation_resend(organisation=organisation, actor=request.user, invitation=invitation)
         messages.success(request, _("Invitation sent again to %s.") % invitation.email)
@@ -89,7 +89,7 @@ def invitation_resend_view(request: HttpRequest, slug: str, token: str) -> HttpR
 @require_POST
 def invitation_revoke_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    invitation = get_invitation_for_user(organisation, token)
+    invitation = get_invitation_in(organisation, token)
     invitation_revoke(organisation=organisation, actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation to %s was revoked.") % invitation.email)
     return redirect("orgs:invitations", slug)
@@ -105,7 +105,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": invitation, "organisation": invitation.organisation}
     if not invitation.is_open:
         if invitation.accepted_at and invitation_matches(invitation, request.user):
-            return redirect("orgs:detail", invitation.organisation.slug)
+            return redirect("compliance:detail", invitation.organisation.slug)
         return render(request, "orgs/invitation_closed.html", context, status=410)
     user = request.user
     if user.is_authenticated:
@@ -146,6 +146,6 @@ def join_view(request: HttpRequest, code: str) -> HttpResponse:
         _membership, created = membership_add(organisation=organisation, user=request.user)
         if not created:
             messages.info(request, _("You are already a member of %s.") % organisation.name)
-            return redirect("orgs:detail", organisation.slug)
+            return redirect("compliance:detail", organisation.slug)
         return _welcome(request, organisation)
     return render(request, "orgs/join.html", {"organisation": organisation})

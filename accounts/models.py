@@ -137,7 +137,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("orgs:detail", args=[self.slug])
+        return reverse("compliance:detail", args=[self.slug])
 
 
 class Membership(models.Model):
@@ -164,9 +164,12 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} is {self.role} of {self.organisation_id}"
 
+    # The roles that administer an organisation (its pages, people, assignments, certificates).
+    ADMIN_ROLES = ("owner", "admin")
+
     @property
     def is_admin(self) -> bool:
-        return self.role in (self.Role.OWNER, self.Role.ADMIN)
+        return self.role in self.ADMIN_ROLES
 
 
 class OrganisationGroup(models.Model):

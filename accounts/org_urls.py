@@ -1,10 +1,11 @@
-"""Organisation URLs (namespace `orgs`): /orgs/ and /orgs/<org-slug>/... Every view here goes
-through accounts.services.get_organisation_for_user; tests/accounts/test_org_security.py checks
-each URL for every role, so a new URL without that check fails it."""
+"""Organisation URLs about people (namespace `orgs`): /orgs/ and /orgs/<org-slug>/... The
+organisation's learning pages (its home page, assignments, dashboard, reports) are in
+compliance/urls.py under the same path. Every view here goes through
+accounts.services.get_organisation_for_user (or get_membership_for_user);
+tests/accounts/test_org_security.py checks each URL for every role, so a new URL without that
+check fails it."""
 
 from django.urls import path
-
-from courses import org_views as learning
 
 from . import invitation_views as invitations
 from . import org_views as views
@@ -13,7 +14,6 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("new/", views.organisation_new, name="new"),
-    path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/leave/", views.organisation_leave, name="leave"),
     path("<slug:slug>/settings/", views.organisation_settings, name="settings"),
     path("<slug:slug>/join-link/", views.organisation_join_link, name="join_link"),
@@ -36,19 +36,4 @@ urlpatterns = [
         invitations.invitation_revoke_view,
         name="invitation_revoke",
     ),
-    path("<slug:slug>/assignments/", learning.assignment_list, name="assignments"),
-    path("<slug:slug>/assignments/new/", learning.assignment_new, name="assignment_new"),
-    path("<slug:slug>/assignments/<str:key>/delete/", learning.assignment_remove, name="assignment_delete"),
-    path(
-        "<slug:slug>/assignments/<str:key>/extend/", learning.assignment_extend_view, name="assignment_extend"
-    ),
-    path("<slug:slug>/dashboard/", learning.dashboard, name="dashboard"),
-    path(
-        "<slug:slug>/dashboard/modules/<slug:module_slug>/",
-        learning.module_dashboard,
-        name="module_dashboard",
-    ),
-    path("<slug:slug>/report/", learning.report, name="report"),
-    path("<slug:slug>/report.csv", learning.report_csv, name="export"),
-    path("<slug:slug>/remind/", learning.remind_overdue, name="remind"),
 ]

@@ -12,13 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.assignments import assigned_to_user
-from courses.services import module_statuses, modules_with_lesson_counts
-
 from .mail import absolute_url
 from .org_forms import GroupCreateForm, GroupForm, OrganisationCreateForm, OrganisationSettingsForm, RoleForm
 from .services import (
-    get_group_for_user,
+    get_group_in,
+    get_member_in,
     get_membership_for_user,
     get_organisation_for_user,
     group_create,
@@ -54,28 +52,15 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """What a member sees of the organisation: their own assignments from it."""
-    organisation = get_organisation_for_user(request.user, slug)
-    statuses = module_statuses(user=request.user, modules=list(modules_with_lesson_counts()))
-    assigned = [
-        a
-        for a in assigned_to_user(user=request.user, statuses=statuses)
-        if a.organisation.pk == organisation.pk
-    ]
-    return render(request, "orgs/detail.html", {"organisation": organisation, "assigned": assigned})
-
-
-@login_required
 @require_POST
 def organisation_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_organisation_for_user(request.user, slug)
+    membership = get_membership_for_user(request.user, slug)
+    organisation = membership.organisation
     try:
-        membership_leave(organisation=organisation, membership=organisation.membership)
+        membership_leave(membership=membership)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return redirect("orgs:detail", slug)
+        return redirect("compliance:detail", slug)
     messages.success(
         request, _("You have left %s. Your progress and certificates stay yours.") % organisation.name
     )
@@ -139,19 +124,14 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_role(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    organisation = get_organisation_for_user(request.user, slug, admin=True)
-    membership = get_membership_for_user(organisation, key)
+    actor = get_membership_for_user(request.user, slug, admin=True)
+    membership = get_member_in(actor.organisation, key)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
     else:
         try:
-            membership_set_role(
-                organisation=organisation,
-                actor=request.user,
-                membership=membership,
-                role=form.cleaned_data["role"],
-            )
+            membership_set_role(actor=actor, membership=membership, role=form.cleaned_data["role"])
             messages.success(request, _("%s's role was changed.") % membership.user.name)
         except ValidationError as error:
             messages.error(request, error.messages[0])
@@ -161,10 +141,10 @@ def member_role(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    organisation = get_organisation_for_user(request.user, slug, admin=True)
-    membership = get_membership_for_user(organisation, key)
+    actor = get_membership_for_user(request.user, slug, admin=True)
+    membership = get_member_in(actor.organisation, key)
     try:
-        membership_remove(organisation=organisation, actor=request.user, membership=membership)
+        membership_remove(actor=actor, membership=membership)
         messages.success(request, _("%s was removed from the organisation.") % membership.user.name)
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -188,7 +168,7 @@ def group_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    group = get_group_for_user(organisation, key)
+    group = get_group_in(organisation, key)
     initial = {"name": group.name, "members": list(group.members.all())}
     form = GroupForm(request.POST or None, organisation=organisation, group=group, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -208,7 +188,7 @@ def group_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @require_POST
 def group_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    group = get_group_for_user(organisation, key)
+    group = get_group_in(organisation, key)
     group_delete(organisation=organisation, actor=request.user, group=group)
     messages.success(request, _("Group “%s” deleted.") % group.name)
     return redirect("orgs:groups", slug)

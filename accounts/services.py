@@ -1,120 +1,60 @@
-"""Account-level actions: exporting a learner's data and deleting an account; and organisations:
-the access helpers every organisation page goes through, and the writes that change an
-organisation and who belongs to it. Invitations are in accounts/invitations.py.
+"""Organisations and their people: the access helpers every organisation page goes through, the
+audit log, and the writes that change an organisation and who belongs to it. Invitations are in
+accounts/invitations.py; exporting and deleting an account in accounts/privacy.py.
 
 Access rules: a non-member (or an admin of another organisation) gets 404 for everything of an
 organisation; a member gets PermissionDenied (403) on admin pages. Every other object of an
 organisation (member, group, invitation, assignment) is looked up through the organisation."""
 
-from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-
-from courses.services import progress_export
-from quizzes.services import attempts_export
 
 from .logos import logo_reencode
 from .models import AuditEvent, Invitation, Membership, Organisation, OrganisationGroup, User, new_token
 
-
-def user_export(*, user: User) -> dict:
-    """Everything we hold about `user`, as JSON-ready data (the "download my data" file)."""
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "profile": {
-            "email": user.email,
-            "name": user.name,
-            "role": user.role,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "email_addresses": [
-                {"email": a.email, "verified": a.verified, "primary": a.primary}
-                for a in user.emailaddress_set.all()
-            ],
-        },
-        **progress_export(user=user),
-        "quiz_attempts": attempts_export(user=user),
-        "organisations": [
-            {"organisation": m.organisation.name, "role": m.role, "joined_at": m.joined_at.isoformat()}
-            for m in user.memberships.select_related("organisation")
-        ],
-        "certificates": [
-            {
-                "code": c.code,
-                "item": c.item_title,
-                "issuer": c.issuer_name,
-                "name_printed": c.learner_name,
-                "issued_at": c.issued_at.isoformat(),
-                "expires_at": c.expires_at.isoformat() if c.expires_at else None,
-                "status": c.status,
-            }
-            for c in user.certificates.order_by("issued_at")
-        ],
-    }
-
-
-def organisations_needing_another_owner(*, user: User) -> list[Organisation]:
-    """Organisations that `user` alone owns and others belong to: the account cannot go before
-    someone else is made an owner."""
-    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("organisation_id")
-    other_owners = Membership.objects.filter(role=Membership.Role.OWNER).exclude(user=user)
-    return list(
-        Organisation.objects.filter(pk__in=owned, memberships__in=Membership.objects.exclude(user=user))
-        .exclude(pk__in=other_owners.values("organisation_id"))
-        .distinct()
-    )
-
-
-@transaction.atomic
-def user_delete(*, user: User, request: HttpRequest | None = None) -> None:
-    """Delete the account and, with it, its progress and attempts (by cascade), and any
-    organisation of which it was the only member."""
-    if organisations_needing_another_owner(user=user):
-        raise ValidationError(_("Make someone else an owner of your organisations first."), code="last_owner")
-    alone = Membership.objects.exclude(user=user).values("organisation_id")
-    Organisation.objects.filter(memberships__user=user).exclude(pk__in=alone).delete()
-    from certificates.services import certificates_withdraw_for_account_deletion  # it imports us
-
-    certificates_withdraw_for_account_deletion(user=user)
-    if request is not None:
-        logout(request)
-    user.delete()
-
-
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def get_organisation_for_user(user, slug: str, *, admin: bool = False) -> Organisation:
-    """The organisation `slug` if `user` belongs to it (one query), with the user's membership
-    as `organisation.membership`. 404 for outsiders, PermissionDenied for members on admin pages."""
+def get_membership_for_user(user, slug: str, *, admin: bool = False) -> Membership:
+    """`user`'s membership of the organisation `slug`, with the organisation (one query). 404 for
+    outsiders, PermissionDenied for members on admin pages."""
     if not user.is_authenticated:
         raise Http404
     membership = (
-        Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
+        Membership.objects.select_related("organisation", "user")
+        .filter(user=user, organisation__slug=slug)
+        .first()
     )
     if membership is None:
         raise Http404
     if admin and not membership.is_admin:
         raise PermissionDenied(_("Only the organisation's owners and admins can see this page."))
-    organisation = membership.organisation
-    organisation.membership = membership
-    return organisation
+    return membership
 
 
-def get_membership_for_user(organisation: Organisation, key: str) -> Membership:
+def get_organisation_for_user(user, slug: str, *, admin: bool = False) -> Organisation:
+    """The organisation `slug` if `user` belongs to it (and, with `admin`, administers it); the
+    same rules as get_membership_for_user."""
+    return get_membership_for_user(user, slug, admin=admin).organisation
+
+
+# The helpers below take an organisation the caller has already fetched through one of the two
+# above: they look an object up inside it, so another organisation's key is a 404.
+
+
+def get_member_in(organisation: Organisation, key: str) -> Membership:
     return get_object_or_404(organisation.memberships.select_related("user"), key=key)
 
 
-def get_group_for_user(organisation: Organisation, key: str) -> OrganisationGroup:
+def get_group_in(organisation: Organisation, key: str) -> OrganisationGroup:
     return get_object_or_404(organisation.groups.all(), key=key)
 
 
-def get_invitation_for_user(organisation: Organisation, token: str) -> Invitation:
+def get_invitation_in(organisation: Organisation, token: str) -> Invitation:
     return get_object_or_404(organisation.invitations.all(), token=token)
 
 
@@ -220,16 +160,15 @@ def _refuse_last_owner(organisation: Organisation, membership: Membership, messa
 
 
 @transaction.atomic
-def membership_set_role(
-    *, organisation: Organisation, actor: User, membership: Membership, role: str
-) -> None:
-    """Change a member's role. Only owners may make or unmake owners; the last owner stays."""
+def membership_set_role(*, actor: Membership, membership: Membership, role: str) -> None:
+    """`actor` (an admin's membership) changes `membership`'s role, in the same organisation.
+    Only owners may make or unmake owners; the last owner stays."""
+    organisation = actor.organisation
+    if membership.organisation_id != organisation.pk:
+        raise PermissionDenied
     if role == membership.role:
         return
-    if (
-        Membership.Role.OWNER in (role, membership.role)
-        and organisation.membership.role != Membership.Role.OWNER
-    ):
+    if Membership.Role.OWNER in (role, membership.role) and actor.role != Membership.Role.OWNER:
         raise PermissionDenied(_("Only an owner can change who is an owner."))
     _refuse_last_owner(
         organisation, membership, _("An organisation needs an owner: make someone else an owner first.")
@@ -239,40 +178,40 @@ def membership_set_role(
     membership.save(update_fields=["role"])
     audit_record(
         organisation=organisation,
-        actor=actor,
+        actor=actor.user,
         action=AuditEvent.Action.ROLE_CHANGE,
         target=f"{membership.user.email}: {old} → {role}",
     )
 
 
-def _membership_delete(membership: Membership) -> None:
-    """The organisation loses sight of the member: their groups, named assignments and due-date
-    extensions here go; their progress and certificates stay theirs."""
-    from courses.models import AssignmentExtension  # courses builds on accounts, not the reverse
-
-    AssignmentExtension.objects.filter(
-        user_id=membership.user_id, assignment__organisation_id=membership.organisation_id
-    ).delete()
-    membership.delete()
-
-
 @transaction.atomic
-def membership_remove(*, organisation: Organisation, actor: User, membership: Membership) -> None:
-    if membership.role == Membership.Role.OWNER and organisation.membership.role != Membership.Role.OWNER:
+def membership_remove(*, actor: Membership, membership: Membership) -> None:
+    """`actor` (an admin's membership) removes `membership` from their organisation. The
+    organisation loses sight of the member: their groups, named assignments and due-date
+    extensions there go with the membership (by cascade); their progress and certificates stay
+    theirs."""
+    organisation = actor.organisation
+    if membership.organisation_id != organisation.pk:
+        raise PermissionDenied
+    if membership.role == Membership.Role.OWNER and actor.role != Membership.Role.OWNER:
         raise PermissionDenied(_("Only an owner can remove an owner."))
     _refuse_last_owner(organisation, membership, _("The last owner cannot be removed."))
     email = membership.user.email
-    _membership_delete(membership)
-    audit_record(organisation=organisation, actor=actor, action=AuditEvent.Action.MEMBER_REMOVE, target=email)
+    membership.delete()
+    audit_record(
+        organisation=organisation, actor=actor.user, action=AuditEvent.Action.MEMBER_REMOVE, target=email
+    )
 
 
 @transaction.atomic
-def membership_leave(*, organisation: Organisation, membership: Membership) -> None:
+def membership_leave(*, membership: Membership) -> None:
+    """The member leaves their organisation (as membership_remove, but by themselves)."""
+    organisation = membership.organisation
     _refuse_last_owner(
         organisation, membership, _("You are the last owner: make someone else an owner before you leave.")
     )
     user = membership.user
-    _membership_delete(membership)
+    membership.delete()
     audit_record(
         organisation=organisation, actor=user, action=AuditEvent.Action.MEMBER_LEAVE, target=user.email
     )
@@ -320,6 +259,18 @@ def group_delete(*, organisation: Organisation, actor: User, group: Organisation
         actor=actor,
         action=AuditEvent.Action.GROUP_CHANGE,
         target=_("deleted %s") % name,
+    )
+
+
+def organisations_needing_another_owner(*, user: User) -> list[Organisation]:
+    """Organisations that `user` alone owns and others belong to: the account cannot go before
+    someone else is made an owner."""
+    owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("organisation_id")
+    other_owners = Membership.objects.filter(role=Membership.Role.OWNER).exclude(user=user)
+    return list(
+        Organisation.objects.filter(pk__in=owned, memberships__in=Membership.objects.exclude(user=user))
+        .exclude(pk__in=other_owners.values("organisation_id"))
+        .distinct()
     )
 
 

@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .forms import DeleteAccountForm, ProfileForm
-from .services import user_delete, user_export
+from .privacy import user_delete, user_export
 
 
 @login_required
@@ -40,7 +41,8 @@ def data_export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user_delete(user=request.user, request=request)
+        user_delete(user=request.user)
+        logout(request)
         messages.success(request, _("Your account and your learning records have been deleted."))
         return redirect("courses:home")
     return render(request, "accounts/delete.html", {"form": form})

@@ -33,7 +33,7 @@ def main():
     owner = organisation.memberships.filter(role="owner").select_related("user").first().user
     client = Client()
     client.force_login(owner)
-    url = reverse("orgs:dashboard", args=[organisation.slug]) + (
+    url = reverse("compliance:dashboard", args=[organisation.slug]) + (
         f"?{args.query_string}" if args.query_string else ""
     )
     with CaptureQueriesContext(connection) as captured:

@@ -5,6 +5,7 @@ The alphabet leaves out I, L, O and U, so a code never holds a letter that looks
 `normalise()` forgives what people do when they type one: lower case, spaces, missing or extra
 hyphens, and O/I/L typed for 0/1."""
 
+import random
 import re
 import secrets
 
@@ -18,8 +19,12 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_.]+")
 _VALID = re.compile(f"[{ALPHABET}]{{{GROUPS * GROUP_SIZE}}}")
 
 
-def code_generate() -> str:
-    chars = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
+_SYSTEM_RANDOM = secrets.SystemRandom()
+
+
+def code_generate(rng: random.Random = _SYSTEM_RANDOM) -> str:
+    """A new random code. Pass a seeded `random.Random` only for demo data."""
+    chars = "".join(rng.choice(ALPHABET) for _ in range(GROUPS * GROUP_SIZE))
     return _group(chars)
 
 

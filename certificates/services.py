@@ -29,8 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, ExpressionWrapper, Min, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.fields import BooleanField
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -40,11 +39,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
-from courses.assignments import add_months
-from courses.models import Assignment, Module, ModuleProgress, Track, TrackModule
+from compliance.models import Assignment
+from compliance.validity import add_months
+from courses.models import Module, ModuleProgress, Track, TrackModule
 
 from .codes import code_generate, normalise
 from .models import Certificate, CertificateExport, Status
+from .renewal import modules_due_since
 
 logger = logging.getLogger(__name__)
 
@@ -68,19 +69,13 @@ PLATFORM = Issuer(name=PLATFORM_ISSUER_NAME)
 def assignments_covering(
     *, user, module: Module | None = None, track: Track | None = None
 ) -> QuerySet[Assignment]:
-    """Assignments of the learner's organisations that apply to them (everyone, their group, or
-    them by name) and cover the item: a module directly or through an active track that holds
-    it; a track directly. The same targeting as courses.assignments.assigned_to_user."""
-    applies = Q(organisation__memberships__user=user) & (
-        Q(target=Assignment.Target.EVERYONE)
-        | Q(target=Assignment.Target.GROUP, group__members__user=user)
-        | Q(target=Assignment.Target.MEMBERS, members__user=user)
-    )
+    """Assignments that apply to the learner (Assignment.objects.applying_to) and cover the
+    item: a module directly or through an active track that holds it; a track directly."""
     if module is not None:
         covers = Q(module=module) | Q(track__is_active=True, track__track_modules__module=module)
     else:
         covers = Q(track=track)
-    return Assignment.objects.filter(applies, covers)
+    return Assignment.objects.applying_to(user).filter(covers)
 
 
 def issuer_for(*, user, module: Module | None = None, track: Track | None = None) -> Issuer:
@@ -137,11 +132,17 @@ def get_certificate_for_manager(user, code: str, *, organisation: Organisation |
 def certificates_for_manager(user, *, organisation: Organisation | None = None) -> QuerySet[Certificate]:
     """Every certificate an admin may list and export: their organisation's, or (platform
     staff, without an organisation) all of them."""
+    require_certificate_manager(user, organisation=organisation)
     if organisation is not None:
         return Certificate.objects.filter(organisation=organisation)
-    if not user.is_staff:
-        raise PermissionDenied
     return Certificate.objects.all()
+
+
+def require_certificate_manager(user, *, organisation: Organisation | None = None) -> None:
+    """Raise PermissionDenied unless `user` may manage `organisation`'s certificates (fetched
+    through get_organisation_for_user(admin=True)) or, without one, is platform staff."""
+    if organisation is None and not user.is_staff:
+        raise PermissionDenied
 
 
 def get_export_for_user(user, token) -> CertificateExport:
@@ -150,11 +151,8 @@ def get_export_for_user(user, token) -> CertificateExport:
     if export.organisation_id is None:
         allowed = user.is_staff
     else:
-        allowed = Membership.objects.filter(
-            user=user,
-            organisation_id=export.organisation_id,
-            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-        ).exists()
+        membership = Membership.objects.filter(user=user, organisation_id=export.organisation_id).first()
+        allowed = membership is not None and membership.is_admin
     if not allowed:
         raise Http404
     return export
@@ -174,66 +172,6 @@ def certificate_lookup(code: str) -> Certificate | None:
     return Certificate.objects.select_related("module", "track").filter(code=canonical).first()
 
 
-# --- Renewal: when is a completed module due again? --------------------------------------------
-
-
-def _expired_live(*, user, module, now) -> QuerySet[Certificate]:
-    return Certificate.objects.live().filter(user=user, module=module, expires_at__lte=now)
-
-
-def _valid_live(*, user, module, now) -> QuerySet[Certificate]:
-    return Certificate.objects.live().filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now), user=user, module=module
-    )
-
-
-def module_renewal_due_since(*, user, module: Module) -> datetime | None:
-    """When the learner's completion of `module` ran out, if the module is due again; else None.
-
-    It is due when its certificate has expired (and no valid one exists), or when an assigning
-    organisation's validity period has passed since the completion (the rule of
-    courses.assignments, which a certificate issued before the assignment does not know)."""
-    now = timezone.now()
-    ran_out = []
-    if not _valid_live(user=user, module=module, now=now).exists():
-        expired = _expired_live(user=user, module=module, now=now).order_by("-expires_at").first()
-        if expired is not None:
-            ran_out.append(expired.expires_at)
-    completed_at = (
-        ModuleProgress.objects.filter(user=user, module=module).values_list("completed_at", flat=True).first()
-    )
-    if completed_at is not None:
-        months = assignments_covering(user=user, module=module).aggregate(
-            months=Min("organisation__certificate_validity_months")
-        )["months"]
-        if months and add_months(completed_at, months) <= now:
-            ran_out.append(add_months(completed_at, months))
-    return min(ran_out) if ran_out else None
-
-
-def module_renewal_due_expression() -> ExpressionWrapper:
-    """The same rule as an annotation on ModuleProgress rows (no extra query for a list)."""
-    now = timezone.now()
-    user, module = OuterRef("user_id"), OuterRef("module_id")
-    return ExpressionWrapper(
-        Q(Exists(_expired_live(user=user, module=module, now=now)))
-        & ~Q(Exists(_valid_live(user=user, module=module, now=now))),
-        output_field=BooleanField(),
-    )
-
-
-def _due_module_ids(*, user, module_ids: set[int]) -> set[int]:
-    now = timezone.now()
-    expired, valid = set(), set()
-    for module_id, expires_at in (
-        Certificate.objects.live()
-        .filter(user=user, module_id__in=module_ids)
-        .values_list("module_id", "expires_at")
-    ):
-        (expired if expires_at is not None and expires_at <= now else valid).add(module_id)
-    return expired - valid
-
-
 # --- Issuing ----------------------------------------------------------------------------------
 
 
@@ -245,7 +183,7 @@ def track_content_version(track: Track) -> str:
 
 def tracks_completed(*, user, module: Module) -> list[Track]:
     """Active tracks holding `module` whose every active module the learner has completed and
-    none is due for renewal (3 queries)."""
+    none is due again (compliance.validity), in four or five queries."""
     track_modules = TrackModule.objects.filter(module__is_active=True).select_related("module")
     tracks = list(
         Track.objects.filter(is_active=True, track_modules__module=module)
@@ -253,12 +191,12 @@ def tracks_completed(*, user, module: Module) -> list[Track]:
         .prefetch_related(Prefetch("track_modules", queryset=track_modules))
     )
     needed = {tm.module_id for track in tracks for tm in track.track_modules.all()}
-    done = set(
+    completions = dict(
         ModuleProgress.objects.filter(
             user=user, module_id__in=needed, completed_at__isnull=False
-        ).values_list("module_id", flat=True)
+        ).values_list("module_id", "completed_at")
     )
-    done -= _due_module_ids(user=user, module_ids=done)
+    done = set(completions) - set(modules_due_since(user=user, completions=completions))
     return [t for t in tracks if all(tm.module_id in done for tm in t.track_modules.all())]
 
 

@@ -33,6 +33,7 @@ from .services import (
     get_certificate_for_manager,
     get_certificate_for_user,
     get_export_for_user,
+    require_certificate_manager,
 )
 
 PAGE_SIZE = 50
@@ -223,7 +224,7 @@ def export_create(request: HttpRequest, slug: str | None = None) -> HttpResponse
 @require_GET
 def export_list(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     organisation = _organisation(request, slug)
-    certificates_for_manager(request.user, organisation=organisation)  # the access check
+    require_certificate_manager(request.user, organisation=organisation)
     exports = exports_for_user(request.user, organisation=organisation)[:20]
     context = {"exports": exports, "organisation": organisation, "list_url": _url("manage", organisation)}
     return render(request, "certificates/exports.html", context)

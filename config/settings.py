@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "quizzes",
+    "compliance",
     "certificates",
 ]
 

@@ -3,7 +3,7 @@ read-only for support, so a hand edit can never drift from the files."""
 
 from django.contrib import admin
 
-from .models import Assignment, Lesson, LessonProgress, Module, ModuleProgress, Source, Track
+from .models import Lesson, LessonProgress, Module, ModuleProgress, Source, Track
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,13 +69,3 @@ class ModuleProgressAdmin(ReadOnlyAdmin):
     list_display = ["user", "module", "last_activity_at", "completed_at"]
     list_select_related = ["user", "module"]
     search_fields = ["user__email"]
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "module", "track", "target", "due_date", "created_at"]
-    list_filter = ["target"]
-    search_fields = ["organisation__name"]
-    raw_id_fields = ["organisation", "module", "track", "group", "created_by"]
-    filter_horizontal = []
-    exclude = ["members"]

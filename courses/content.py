@@ -15,97 +15,13 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from . import markdown
-from .models import Audience, Lesson, Module, Source, Track, TrackModule
+from quizzes.content import parse_quiz, quiz_upsert
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from .models import Audience, Lesson, Module, Source, Track, TrackModule
+from .validation import SLUG_RE, ContentError, Problems, read_yaml, render_checked, require, require_slug
+
 PREFIX_RE = re.compile(r"^\d+-")
 AUDIENCES = {a.value for a in Audience}
-
-
-class ContentError(Exception):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-class Problems:
-    """Collects `file: field: message` lines while parsing."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.items: list[str] = []
-
-    def add(self, path: Path, where: str, message: str) -> None:
-        try:
-            name = path.relative_to(self.root)
-        except ValueError:
-            name = path
-        self.items.append(f"{name}: {where}: {message}" if where else f"{name}: {message}")
-
-
-def read_yaml(path: Path, problems: Problems) -> dict | None:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.add(path, "", "file is missing")
-        return None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.add(path, "", f"is not valid YAML: {exc}")
-        return None
-    if not isinstance(data, dict):
-        problems.add(path, "", "must be a mapping of fields")
-        return None
-    return data
-
-
-def require(data: dict, key: str, kind: type | tuple, path: Path, problems: Problems, where=""):
-    """Return data[key] if present, non-empty and of `kind`; else record a problem."""
-    label = f"{where}.{key}" if where else key
-    value = data.get(key)
-    if value is None or value == "" or value == []:
-        problems.add(path, label, "is required")
-        return None
-    if isinstance(value, bool) and kind is not bool:
-        problems.add(path, label, f"must be {_kind_name(kind)}")
-        return None
-    if not isinstance(value, kind):
-        problems.add(path, label, f"must be {_kind_name(kind)}")
-        return None
-    return value
-
-
-def _kind_name(kind) -> str:
-    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
-    if isinstance(kind, tuple):
-        return " or ".join(names.get(k, k.__name__) for k in kind)
-    return names.get(kind, kind.__name__)
-
-
-def require_slug(data: dict, key: str, path: Path, problems: Problems, where="") -> str | None:
-    value = require(data, key, str, path, problems, where)
-    if value is not None and not SLUG_RE.match(value):
-        problems.add(path, f"{where}.{key}" if where else key, f"{value!r} is not a slug (a-z, 0-9, -)")
-        return None
-    return value
-
-
-def check_citations(cited: list[int], sources: set[int], path: Path, where: str, problems: Problems):
-    for number in cited:
-        if number not in sources:
-            problems.add(path, where, f"cites [^{number}] but the module has no source {number}")
-
-
-def render_checked(
-    text: str, path: Path, where: str, problems: Problems, sources: set[int], inline=False
-) -> str:
-    try:
-        html, cited = (markdown.render_inline if inline else markdown.render)(text)
-    except ValueError as exc:
-        problems.add(path, where, str(exc))
-        return ""
-    check_citations(cited, sources, path, where, problems)
-    return html
 
 
 @dataclass
@@ -210,8 +126,6 @@ def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLes
 
 
 def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
-    from quizzes.content import parse_quiz  # quizzes owns its format
-
     path = folder / "module.yaml"
     data = read_yaml(path, problems)
     if data is None:
@@ -332,7 +246,6 @@ class LoadReport:
 def course_load(*, root: Path) -> LoadReport:
     """Validate the tree at `root`, then upsert it. Raises ContentError and writes nothing if
     any file is wrong."""
-    from quizzes.content import quiz_upsert
 
     course = parse_course(root)
     report = LoadReport()

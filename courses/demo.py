@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, OrganisationGroup, User
-from certificates.codes import ALPHABET, _group
+from certificates.codes import code_generate
 from certificates.models import Certificate
-from quizzes.models import Answer, Attempt
+from compliance.models import Assignment
+from compliance.validity import completion_expires_at
+from quizzes.models import Answer, Attempt, Choice
 
-from .models import Assignment, Lesson, LessonProgress, Module, ModuleProgress, Track
+from .models import Lesson, LessonProgress, Module, ModuleProgress, Track
 
 DEMO_DOMAIN = "demo.onguard.invalid"
 BATCH = 5000
@@ -151,7 +153,6 @@ def _users(rng, start: int, count: int, *, role: str, password: str, now) -> lis
 
 def _questions(modules) -> dict[int, list[tuple[int, list[int], list[int]]]]:
     """module id -> [(question id, correct choice ids, wrong choice ids)]."""
-    from quizzes.models import Choice
 
     result: dict[int, dict[int, tuple[list, list]]] = {}
     rows = Choice.objects.filter(
@@ -231,10 +232,10 @@ def _certificates(rng, completions, org, validity, now) -> int:
     """Certificates for completed modules: some expired (validity passed), some revoked."""
     rows = []
     for user, module, completed_at in completions:
-        expires = completed_at + timedelta(days=30 * validity) if validity else None
+        expires = completion_expires_at(completed_at, validity)
         revoked = rng.random() < 0.03
         rows.append(Certificate(
-            code=_group("".join(rng.choice(ALPHABET) for _ in range(16))),
+            code=code_generate(rng),
             user=user, module=module, organisation=org,
             learner_name=user.name, item_title=module.title, content_version=module.content_hash,
             issuer_name=org.name if org else "OnGuard",

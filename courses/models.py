@@ -1,15 +1,12 @@
 """The course and each learner's place in it: tracks of modules, modules of lessons with their
-sources, and per-learner lesson completion and module progress; organisations' assignments of modules or
-tracks to their members, due-date extensions and the reminder log.
+sources, and per-learner lesson completion and module progress. What organisations assign is in
+compliance/models.py.
 
 Content rows are written only by `courses.content` (the loader); slugs are their identity."""
-
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -152,135 +149,3 @@ class ModuleProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
-
-
-# --- Organisation assignments -------------------------------------------------------------------
-# An organisation assigns a module or a whole track to its members, with an optional due date.
-# Who it applies to is computed from the target at read time, so assignments to everyone or to a
-# group also apply to people who join later. Status rules live in courses/assignments.py.
-
-
-def new_assignment_key() -> str:
-    return secrets.token_urlsafe(9)
-
-
-class Assignment(models.Model):
-    class Target(models.TextChoices):
-        EVERYONE = "everyone", _("Everyone")
-        GROUP = "group", _("A group")
-        MEMBERS = "members", _("Named members")
-
-    key = models.CharField(max_length=16, unique=True, default=new_assignment_key)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="assignments"
-    )
-    module = models.ForeignKey(
-        Module, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
-    )
-    track = models.ForeignKey(
-        Track, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
-    )
-    target = models.CharField(max_length=16, choices=Target, default=Target.EVERYONE)
-    group = models.ForeignKey(
-        "accounts.OrganisationGroup",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="assignments",
-    )
-    members = models.ManyToManyField("accounts.Membership", related_name="assignments", blank=True)
-    due_date = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["due_date", "created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(module__isnull=False, track__isnull=True)
-                | models.Q(module__isnull=True, track__isnull=False),
-                name="assignment_module_xor_track",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(target__in=["everyone", "group", "members"]),
-                name="assignment_target_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(target="group", group__isnull=False)
-                | (~models.Q(target="group") & models.Q(group__isnull=True)),
-                name="assignment_group_iff_target_group",
-            ),
-        ]
-        indexes = [models.Index(fields=["organisation", "due_date"], name="assignment_org_due")]
-
-    def __str__(self) -> str:
-        return f"{self.module or self.track} for {self.organisation_id}"
-
-    @property
-    def subject(self) -> "Module | Track":
-        return self.module or self.track
-
-
-class AssignmentExtension(models.Model):
-    """One member's later due date for one assignment."""
-
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_extensions"
-    )
-    due_date = models.DateField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "user"], name="assignmentextension_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} has until {self.due_date} for {self.assignment_id}"
-
-
-class ReminderLog(models.Model):
-    """A reminder e-mailed to a member about an assignment. The unique constraint is what keeps
-    it to one per assignment per member per day, however often `send_reminders` runs."""
-
-    class Kind(models.TextChoices):
-        WEEK_BEFORE = "week_before", _("A week before the due date")
-        DAY_BEFORE = "day_before", _("A day before the due date")
-        OVERDUE = "overdue", _("Overdue")
-        MANUAL = "manual", _("Sent by an admin")
-
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind)
-    sent_on = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assignment", "user", "sent_on"], name="reminderlog_one_per_day")
-        ]
-        indexes = [models.Index(fields=["user", "assignment", "-sent_on"], name="reminderlog_last")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.user_id} on {self.sent_on}"
-
-
-class DigestLog(models.Model):
-    """The weekly overdue digest sent to one admin of one organisation."""
-
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_on = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "user", "sent_on"], name="digestlog_one_per_day")
-        ]
-
-    def __str__(self) -> str:
-        return f"digest to {self.user_id} for {self.organisation_id} on {self.sent_on}"

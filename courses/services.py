@@ -2,8 +2,8 @@
 
 - A lesson is complete when the learner marks it so; the module remembers the last lesson opened.
 - A module is complete when all its lessons are complete and its quiz is passed (best attempt).
-- A completed module is due again once its certificate has expired (an organisation's validity
-  period); passing its quiz after that renews the completion (see `certificates.services`).
+- A completed module is due again once its completion has run out (compliance.validity, read
+  for a learner by certificates.renewal); passing its quiz after that renews the completion.
 """
 
 from dataclasses import dataclass
@@ -16,17 +16,23 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.renewal import module_due_since, modules_due_since
+from certificates.services import certificate_issue_for_completion
+from quizzes.models import Attempt
+
 from .models import Lesson, LessonProgress, Module, ModuleProgress
 
-# --- Access helpers: every module or lesson a request names is fetched through these. ---------
+# --- Access helpers: every module or lesson a request names is fetched through these. Modules
+# and lessons are public course content, the same for everyone, so they take no user. ----------
 
 
-def get_module_for_user(user, slug: str) -> Module:
-    """Modules are public course content; a retired (inactive) module is gone (404)."""
+def get_module(slug: str) -> Module:
+    """An active module; a retired (inactive) or unknown one is gone (404)."""
     return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
 
 
-def get_lesson_for_user(user, module: Module, slug: str) -> Lesson:
+def get_lesson(module: Module, slug: str) -> Lesson:
+    """An active lesson of `module`, else 404."""
     return get_object_or_404(module.lessons.filter(is_active=True), slug=slug)
 
 
@@ -84,14 +90,12 @@ def module_refresh_completion(*, user, module: Module) -> bool:
     certificate has expired and the learner passes the quiz after that (a renewal moves
     `completed_at`). Returns True only when this call completed it; the certificate is issued
     here, in the same transaction, so it exists exactly when the completion does."""
-    from certificates.services import certificate_issue_for_completion, module_renewal_due_since
-
     progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"last_activity_at": timezone.now()}
     )
     renew_after = None
     if progress.completed_at is not None:
-        renew_after = module_renewal_due_since(user=user, module=module)
+        renew_after = module_due_since(user=user, module=module)
         if renew_after is None:
             return False
     if not module_is_complete(user=user, module=module, passed_after=renew_after):
@@ -119,12 +123,16 @@ class ModuleStatus:
     renewal_due: bool = False
 
     @property
+    def started(self) -> bool:
+        return bool(self.lessons_done or self.attempts or self.last_activity_at)
+
+    @property
     def state(self) -> str:
         if self.completed_at and self.renewal_due:
             return "due"
         if self.completed_at:
             return "completed"
-        if self.lessons_done or self.attempts or self.last_activity_at:
+        if self.started:
             return "in_progress"
         return "not_started"
 
@@ -144,9 +152,8 @@ def modules_with_lesson_counts() -> QuerySet[Module]:
 
 
 def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
-    """Status of each module for `user`, in three queries (modules must carry `lesson_count`)."""
-    from quizzes.models import Attempt  # quizzes depends on courses, not the reverse, at import
-
+    """Status of each module for `user` (modules must carry `lesson_count`): three queries, and
+    two or three more to tell whether completed modules are due again."""
     statuses = {m.pk: ModuleStatus(module=m, lessons_total=m.lesson_count) for m in modules}
     if not user.is_authenticated or not statuses:
         return statuses
@@ -166,16 +173,15 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     for module_id, n, best, passes in attempts:
         status = statuses[module_id]
         status.attempts, status.best_score, status.passed = n, best, passes > 0
-    from certificates.services import module_renewal_due_expression
-
-    for module_id, completed_at, last, due in (
-        ModuleProgress.objects.filter(user=user, module_id__in=ids)
-        .annotate(renewal_due=module_renewal_due_expression())
-        .values_list("module_id", "completed_at", "last_activity_at", "renewal_due")
-    ):
+    completions = {}
+    for module_id, completed_at, last in ModuleProgress.objects.filter(
+        user=user, module_id__in=ids
+    ).values_list("module_id", "completed_at", "last_activity_at"):
         statuses[module_id].completed_at = completed_at
         statuses[module_id].last_activity_at = last
-        statuses[module_id].renewal_due = due
+        completions[module_id] = completed_at
+    for module_id in modules_due_since(user=user, completions=completions):
+        statuses[module_id].renewal_due = True
     return statuses
 
 
@@ -193,17 +199,11 @@ def next_step_url(*, user, module: Module) -> str:
             return reverse("courses:lesson", args=[module.slug, lesson.slug])
     if user.is_authenticated and not module_is_complete(user=user, module=module):
         return reverse("quizzes:quiz", args=[module.slug])
-    if user.is_authenticated and _renewal_due(user=user, module=module):
+    if user.is_authenticated and module_due_since(user=user, module=module) is not None:
         return reverse("quizzes:quiz", args=[module.slug])
     if lessons:
         return reverse("courses:lesson", args=[module.slug, lessons[0].slug])
     raise Http404("This module has no lessons.")
-
-
-def _renewal_due(*, user, module: Module) -> bool:
-    from certificates.services import module_renewal_due_since
-
-    return module_renewal_due_since(user=user, module=module) is not None
 
 
 def recent_module(*, user) -> ModuleProgress | None:

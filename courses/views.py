@@ -5,12 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .assignments import assigned_to_user
+from compliance.status import assigned_to_user
+
 from .models import Track
 from .services import (
     active_lessons,
-    get_lesson_for_user,
-    get_module_for_user,
+    get_lesson,
+    get_module,
     lesson_complete,
     lesson_open,
     module_statuses,
@@ -46,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    module = get_module_for_user(request.user, slug)
+    module = get_module(slug)
     lessons = list(active_lessons(module))
     module.lesson_count = len(lessons)
     status = module_statuses(user=request.user, modules=[module])[module.pk]
@@ -65,14 +66,14 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
-    module = get_module_for_user(request.user, slug)
+    module = get_module(slug)
     return redirect(next_step_url(user=request.user, module=module))
 
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    module = get_module_for_user(request.user, slug)
-    lesson = get_lesson_for_user(request.user, module, lesson_slug)
+    module = get_module(slug)
+    lesson = get_lesson(module, lesson_slug)
     lessons = list(active_lessons(module).only("slug", "title", "position", "module_id"))
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     done = False
@@ -95,8 +96,8 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
 @login_required
 @require_POST
 def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    module = get_module_for_user(request.user, slug)
-    lesson = get_lesson_for_user(request.user, module, lesson_slug)
+    module = get_module(slug)
+    lesson = get_lesson(module, lesson_slug)
     if lesson_complete(user=request.user, lesson=lesson):
         messages.success(request, _("Well done: you have completed “%s”.") % module.title)
         return redirect(module)

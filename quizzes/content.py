@@ -20,7 +20,7 @@ See docs/authoring.md for the whole guide.
 from dataclasses import dataclass
 from pathlib import Path
 
-from courses.content import Problems, read_yaml, render_checked, require, require_slug
+from courses.validation import Problems, read_yaml, render_checked, require, require_slug
 
 from .models import Choice, Question, Quiz, Scenario
 

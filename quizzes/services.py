@@ -4,7 +4,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +16,7 @@ from .grading import grade
 from .models import Answer, Attempt, Choice, Question, Quiz, Scenario
 
 
-def get_quiz_for_user(user, module: Module) -> Quiz:
+def get_quiz(module: Module) -> Quiz:
     """The module's quiz with its active scenarios, questions and choices (4 queries)."""
     choices = Prefetch("choices", queryset=Choice.objects.filter(is_active=True).order_by("position"))
     questions = Prefetch(
@@ -147,3 +147,19 @@ def attempts_export(*, user) -> list[dict]:
         }
         for attempt in attempts.prefetch_related(answers)
     ]
+
+
+def most_missed_questions(*, module: Module, user_ids: QuerySet, limit: int = 5) -> list[dict]:
+    """The questions of `module`'s quiz that the users `user_ids` (a values("user_id") queryset)
+    most often answered wrong, as aggregates only (never one person's answers), in one query:
+    dicts of question_id, question__text, answers, wrong and percent_wrong."""
+    wrong = list(
+        Answer.objects.filter(attempt__quiz__module=module, attempt__user__in=user_ids)
+        .values("question_id", "question__text")
+        .annotate(answers=Count("id"), wrong=Count("id", filter=Q(correct=False)))
+        .filter(wrong__gt=0)
+        .order_by("-wrong", "question_id")[:limit]
+    )
+    for item in wrong:
+        item["percent_wrong"] = int(100 * item["wrong"] / item["answers"])
+    return wrong

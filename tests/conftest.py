@@ -28,7 +28,7 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_cache():
     # Rolled-back test transactions can reuse ids; never let one test see another's rows.
-    from courses.reports import _ROWS_CACHE
+    from compliance.reports import _ROWS_CACHE
 
     _ROWS_CACHE.clear()
 

@@ -1,7 +1,8 @@
 """Every organisation URL, for every role, in one table: anonymous visitors are sent to log in,
 outsiders and admins of another organisation get 404, members get 403 on admin pages, and ids
 of another organisation's objects, forged into URLs, forms or query strings, get 404 or are
-refused with nothing saved. A new URL in the `orgs` namespace that is not in TABLE fails here."""
+refused with nothing saved. A new URL in the `orgs` or `compliance` namespace that is not in TABLE
+fails here."""
 
 from datetime import date
 
@@ -11,44 +12,48 @@ from django.urls import get_resolver, reverse
 from accounts.invitations import InviteRow, invitations_create
 from accounts.models import Membership
 from accounts.services import group_create
-from courses.assignments import assignment_create
-from courses.models import Assignment, Module
+from compliance.assignments import assignment_create
+from compliance.models import Assignment
+from courses.models import Module
 from tests.conftest import client_for
 
 # name: (method, who may use it, kwargs beyond the slug)
 TABLE = {
-    "list": ("get", "anyone", []),
-    "new": ("get", "anyone", []),
-    "detail": ("get", "member", []),
-    "leave": ("post", "member", []),
-    "settings": ("get", "admin", []),
-    "join_link": ("post", "admin", []),
-    "members": ("get", "admin", []),
-    "member_role": ("post", "admin", ["key"]),
-    "member_remove": ("post", "admin", ["key"]),
-    "groups": ("get", "admin", []),
-    "group": ("get", "admin", ["group"]),
-    "group_delete": ("post", "admin", ["group"]),
-    "audit": ("get", "admin", []),
-    "invitations": ("get", "admin", []),
-    "invite_bulk": ("get", "admin", []),
-    "invitation_resend": ("post", "admin", ["token"]),
-    "invitation_revoke": ("post", "admin", ["token"]),
-    "assignments": ("get", "admin", []),
-    "assignment_new": ("get", "admin", []),
-    "assignment_delete": ("post", "admin", ["assignment"]),
-    "assignment_extend": ("get", "admin", ["assignment"]),
-    "dashboard": ("get", "admin", []),
-    "module_dashboard": ("get", "admin", ["module"]),
-    "report": ("get", "admin", []),
-    "export": ("get", "admin", []),
-    "remind": ("post", "admin", []),
+    "orgs:list": ("get", "anyone", []),
+    "orgs:new": ("get", "anyone", []),
+    "compliance:detail": ("get", "member", []),
+    "orgs:leave": ("post", "member", []),
+    "orgs:settings": ("get", "admin", []),
+    "orgs:join_link": ("post", "admin", []),
+    "orgs:members": ("get", "admin", []),
+    "orgs:member_role": ("post", "admin", ["key"]),
+    "orgs:member_remove": ("post", "admin", ["key"]),
+    "orgs:groups": ("get", "admin", []),
+    "orgs:group": ("get", "admin", ["group"]),
+    "orgs:group_delete": ("post", "admin", ["group"]),
+    "orgs:audit": ("get", "admin", []),
+    "orgs:invitations": ("get", "admin", []),
+    "orgs:invite_bulk": ("get", "admin", []),
+    "orgs:invitation_resend": ("post", "admin", ["token"]),
+    "orgs:invitation_revoke": ("post", "admin", ["token"]),
+    "compliance:assignments": ("get", "admin", []),
+    "compliance:assignment_new": ("get", "admin", []),
+    "compliance:assignment_delete": ("post", "admin", ["assignment"]),
+    "compliance:assignment_extend": ("get", "admin", ["assignment"]),
+    "compliance:dashboard": ("get", "admin", []),
+    "compliance:module_dashboard": ("get", "admin", ["module"]),
+    "compliance:report": ("get", "admin", []),
+    "compliance:export": ("get", "admin", []),
+    "compliance:remind": ("post", "admin", []),
 }
 
 
 def org_url_names() -> set[str]:
-    namespace = get_resolver().namespace_dict["orgs"][1]
-    return {p.name for p in namespace.url_patterns}
+    names = set()
+    for namespace in ("orgs", "compliance"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        names |= {f"{namespace}:{p.name}" for p in resolver.url_patterns}
+    return names
 
 
 def test_every_organisation_url_is_in_the_table():
@@ -75,10 +80,10 @@ def objects_of(org, actor, course_loaded=True):
 
 def url_for(name, slug, objects):
     _method, _who, kwargs = TABLE[name]
-    if name in ("list", "new"):
-        return reverse(f"orgs:{name}")
+    if name in ("orgs:list", "orgs:new"):
+        return reverse(name)
     args = [slug] + [objects[k] for k in kwargs]
-    return reverse(f"orgs:{name}", args=args)
+    return reverse(name, args=args)
 
 
 @pytest.fixture
@@ -142,13 +147,13 @@ def test_ids_of_another_organisation_in_the_url_get_404(world, org_a, owner, nam
 
 
 def test_a_group_of_another_organisation_in_the_dashboard_query_gets_404(world, org_a, owner):
-    url = reverse("orgs:dashboard", args=[org_a.slug])
+    url = reverse("compliance:dashboard", args=[org_a.slug])
     assert client_for(owner).get(url, {"group": world["b"]["group"]}).status_code == 404
     assert client_for(owner).get(url, {"group": world["a"]["group"]}).status_code == 200
 
 
 def test_forged_group_and_members_in_the_assignment_form_save_nothing(world, org_a, org_b, owner):
-    url = reverse("orgs:assignment_new", args=[org_a.slug])
+    url = reverse("compliance:assignment_new", args=[org_a.slug])
     before = Assignment.objects.count()
     b_member = org_b.memberships.exclude(role="owner").get()
     for data in (
@@ -168,20 +173,29 @@ def test_forged_members_in_group_and_extension_forms_save_nothing(world, org_a, 
     )
     assert response.status_code == 200 and "members" in response.context["form"].errors
     response = client_for(owner).post(
-        reverse("orgs:assignment_extend", args=[org_a.slug, world["a"]["assignment"]]),
+        reverse("compliance:assignment_extend", args=[org_a.slug, world["a"]["assignment"]]),
         {"member": b_member.key, "due_date": date(2030, 1, 1).isoformat()},
     )
     assert response.status_code == 200 and "member" in response.context["form"].errors
     assert not b_member.groups.exists()
 
 
-@pytest.mark.parametrize("name", ["detail", "settings", "dashboard", "export"])
+@pytest.mark.parametrize(
+    "name", ["compliance:detail", "orgs:settings", "compliance:dashboard", "compliance:export"]
+)
 def test_wrong_method_is_refused(world, org_a, owner, name):
     assert client_for(owner).delete(url_for(name, org_a.slug, world["a"])).status_code == 405
 
 
 @pytest.mark.parametrize(
-    "name", ["leave", "member_remove", "invitation_revoke", "assignment_delete", "remind"]
+    "name",
+    [
+        "orgs:leave",
+        "orgs:member_remove",
+        "orgs:invitation_revoke",
+        "compliance:assignment_delete",
+        "compliance:remind",
+    ],
 )
 def test_actions_refuse_get(world, org_a, owner, name):
     assert client_for(owner).get(url_for(name, org_a.slug, world["a"])).status_code == 405

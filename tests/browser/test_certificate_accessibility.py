@@ -9,7 +9,7 @@ import pytest
 from accounts.services import membership_add
 from certificates.models import Certificate
 from certificates.openbadges import credential_for
-from courses.assignments import assignment_create
+from compliance.assignments import assignment_create
 from courses.content import course_load
 from courses.models import Module
 from tests.browser.test_accessibility import audit_page

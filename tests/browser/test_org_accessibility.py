@@ -5,7 +5,7 @@ import pytest
 
 from accounts.invitations import InviteRow, invitations_create
 from accounts.services import group_create, membership_add, organisation_create
-from courses.assignments import assignment_create
+from compliance.assignments import assignment_create
 from courses.content import course_load
 from courses.models import Lesson, Module
 from courses.services import lesson_complete

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from certificates.models import Certificate
-from courses.models import Assignment, LessonProgress, ModuleProgress
+from compliance.models import Assignment
+from courses.models import LessonProgress, ModuleProgress
 from quizzes.models import Answer, Attempt
 
 SMALL = {"large": 60, "small": "8,12", "parents": 15, "seed": 7}

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import group_create
-from courses.assignments import assignment_create
+from compliance.assignments import assignment_create
 from courses.models import Module, Track
+from tests.compliance.test_dashboard import add_members
 from tests.conftest import client_for
-from tests.courses.test_org_dashboard import add_members
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -58,9 +58,10 @@ def test_organisation_page_query_budget(sized, owner, page, django_assert_num_qu
     if page == "list":
         url = reverse("orgs:list")
     elif page == "module_dashboard":
-        url = reverse("orgs:module_dashboard", args=[sized.slug, "first-steps"])
+        url = reverse("compliance:module_dashboard", args=[sized.slug, "first-steps"])
     else:
-        url = reverse(f"orgs:{page}", args=[sized.slug])
+        namespace = "orgs" if page in ("groups", "audit", "members") else "compliance"
+        url = reverse(f"{namespace}:{page}", args=[sized.slug])
     client = client_for(owner)
     with django_assert_num_queries(BUDGETS[page]):
         assert client.get(url).status_code == 200

@@ -1,66 +1,49 @@
-"""Organisation assignments: who must complete which modules by when, and where each member
-stands. The rules, as plain functions:
+"""Where each member stands on what their organisations assigned: cells, plans, member rows and
+the learner's own assigned modules. The rules, as plain functions:
 
 - An assignment is a module or a whole track (which expands to its active modules), for
   everyone, a group or named members. Who it applies to is decided at read time, so assignments
   to everyone or a group also apply to people who join later.
 - A member's due date for an assignment is their extension's date if an admin gave one, else the
   assignment's. A module assigned several times is due on the earliest of its due dates.
-- An assigned module is completed iff ModuleProgress.completed_at is set and, when the
-  organisation has a certificate validity period, completed_at + validity is still in the future.
-  A completion from before the assignment counts.
+- An assigned module is completed iff the member's completion is current under the
+  organisation's validity period (compliance.validity, the one rule). A completion from before
+  the assignment counts.
 - Otherwise it is overdue once its due date has passed, in progress if the member has started it
   (any ModuleProgress row: opening or completing a lesson creates one), else not started.
 """
 
-import calendar
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404
+from django.db import models
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent, Membership, Organisation, OrganisationGroup
-from accounts.services import audit_record
+from accounts.models import Organisation, OrganisationGroup
+from courses.models import Module, ModuleProgress, TrackModule
 
-from .models import Assignment, AssignmentExtension, Module, ModuleProgress, Track, TrackModule
+from .models import Assignment, AssignmentExtension
+from .validity import completion_expires_at, completion_is_current
 
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-COMPLETED = "completed"
-OVERDUE = "overdue"
-STATUSES = [NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE]
+
+class Status(models.TextChoices):
+    """A member's status in an assigned module (and overall): the one vocabulary of the
+    dashboard, its filter, the reports, the CSV and the learner's assignment cards."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    OVERDUE = "overdue", _("Overdue")
+
+
+NOT_STARTED, IN_PROGRESS, COMPLETED, OVERDUE = Status.values
+STATUSES = Status.values
 
 
 # --- Rules ------------------------------------------------------------------------------------
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus whole calendar months, clamped to the end of a shorter month."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def completion_expires_at(completed_at: datetime | None, validity_months: int | None) -> datetime | None:
-    if completed_at is None or not validity_months:
-        return None
-    return add_months(completed_at, validity_months)
-
-
-def completion_is_current(
-    *, completed_at: datetime | None, validity_months: int | None, now: datetime
-) -> bool:
-    if completed_at is None:
-        return False
-    expires = completion_expires_at(completed_at, validity_months)
-    return expires is None or expires > now
 
 
 @dataclass(frozen=True)
@@ -73,6 +56,10 @@ class Cell:
     expires_at: datetime | None = None
     # Completed once, but the organisation's validity period has run out: due again.
     expired_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return Status(self.status).label
 
 
 def cell_status(
@@ -95,14 +82,6 @@ def cell_status(
 def earliest(dates: Iterable[date | None]) -> date | None:
     known = [d for d in dates if d is not None]
     return min(known) if known else None
-
-
-def applies_to(assignment: Assignment, *, group_ids: set[int], named_assignment_ids: set[int]) -> bool:
-    if assignment.target == Assignment.Target.EVERYONE:
-        return True
-    if assignment.target == Assignment.Target.GROUP:
-        return assignment.group_id in group_ids
-    return assignment.pk in named_assignment_ids
 
 
 def overall_status(cells: Iterable[Cell]) -> str | None:
@@ -255,10 +234,10 @@ def member_rows(
     )
     extensions = _Follower(
         AssignmentExtension.objects.filter(
-            assignment__organisation=organisation, user__memberships__organisation=organisation
+            assignment__organisation=organisation, membership__organisation=organisation
         )
-        .order_by(*by_user)
-        .values_list("user_id", "assignment_id", "due_date")
+        .order_by(*by_membership)
+        .values_list("membership_id", "assignment_id", "due_date")
         .iterator(chunk_size=CHUNK)
     )
     progress = _Follower(
@@ -283,11 +262,11 @@ def member_rows(
             group_ids={g for _m, g in groups.take(membership_id)},
         )
         named_ids = {a for _m, a in named.take(membership_id)}
-        extended = {a: d for _u, a, d in extensions.take(user_id)}
+        extended = {a: d for _m, a, d in extensions.take(membership_id)}
         done = {m: c for _u, m, c in progress.take(user_id)}
         dues: dict[int, list[date | None]] = {}
         for a in plan.assignments:
-            if applies_to(a, group_ids=row.group_ids, named_assignment_ids=named_ids):
+            if a.applies_to(group_ids=row.group_ids, named_assignment_ids=named_ids):
                 due = extended.get(a.pk, a.due_date)
                 row.due_by_assignment[a.pk] = due
                 for module_id in plan.module_ids_of[a.pk]:
@@ -320,24 +299,25 @@ class AssignedModule:
     cell: Cell
 
 
-def assigned_to_user(*, user, statuses: dict) -> list[AssignedModule]:
-    """The modules `user`'s organisations assigned to them, most urgent first. `statuses` are the
-    learner's courses.services.ModuleStatus by module id, already fetched by the page."""
+def assigned_to_user(
+    *, user, statuses: dict, organisation: Organisation | None = None
+) -> list[AssignedModule]:
+    """The modules `user`'s organisations (or only `organisation`) assigned to them, most urgent
+    first, one entry per module (the most urgent, where several organisations assign it). `statuses` are the learner's
+    courses.services.ModuleStatus by module id, already fetched by the page. One query, plus one
+    if a track is assigned."""
     if not user.is_authenticated:
         return []
-    extension = AssignmentExtension.objects.filter(assignment=OuterRef("pk"), user=user).values("due_date")[
-        :1
-    ]
+    extension = AssignmentExtension.objects.filter(assignment=OuterRef("pk"), membership__user=user).values(
+        "due_date"
+    )[:1]
+    assignments = Assignment.objects.applying_to(user)
+    if organisation is not None:
+        assignments = assignments.filter(organisation=organisation)
     assignments = list(
-        Assignment.objects.filter(organisation__memberships__user=user)
-        .filter(
-            Q(target=Assignment.Target.EVERYONE)
-            | Q(target=Assignment.Target.GROUP, group__members__user=user)
-            | Q(target=Assignment.Target.MEMBERS, members__user=user)
+        assignments.annotate(extended_due=Subquery(extension)).select_related(
+            "organisation", "module", "track"
         )
-        .annotate(extended_due=Subquery(extension))
-        .select_related("organisation", "module", "track")
-        .distinct()
     )
     now = timezone.now()
     today = timezone.localdate(now)
@@ -348,7 +328,7 @@ def assigned_to_user(*, user, statuses: dict) -> list[AssignedModule]:
         for module in expanded[a.pk]:
             status = statuses.get(module.pk)
             cell = cell_status(
-                started=bool(status and (status.last_activity_at or status.lessons_done or status.attempts)),
+                started=bool(status and status.started),
                 completed_at=status.completed_at if status else None,
                 validity_months=a.organisation.certificate_validity_months,
                 due_date=due,
@@ -364,94 +344,3 @@ def assigned_to_user(*, user, statuses: dict) -> list[AssignedModule]:
 def _urgency(cell: Cell) -> tuple:
     rank = {OVERDUE: 0, IN_PROGRESS: 1, NOT_STARTED: 1, COMPLETED: 2}[cell.status]
     return (rank, cell.due_date or date.max)
-
-
-# --- Access and writes ------------------------------------------------------------------------
-
-
-def get_assignment_for_user(organisation: Organisation, key: str) -> Assignment:
-    return get_object_or_404(organisation.assignments.select_related("module", "track", "group"), key=key)
-
-
-def describe(assignment: Assignment) -> str:
-    if assignment.target == Assignment.Target.GROUP:
-        who = assignment.group.name
-    elif assignment.target == Assignment.Target.MEMBERS:
-        who = _("named members")
-    else:
-        who = _("everyone")
-    text = f"{assignment.subject} → {who}"
-    if assignment.due_date:
-        text += ", " + _("due %s") % assignment.due_date.isoformat()
-    return text
-
-
-@transaction.atomic
-def assignment_create(
-    *,
-    organisation: Organisation,
-    actor,
-    modules: list[Module] | None = None,
-    track: Track | None = None,
-    target: str,
-    group: OrganisationGroup | None = None,
-    members: list[Membership] | None = None,
-    due_date: date | None = None,
-) -> list[Assignment]:
-    """One assignment per module, or one for the whole track. The group and members must be the
-    organisation's own."""
-    members = members or []
-    if group is not None and group.organisation_id != organisation.pk:
-        raise PermissionDenied
-    if any(m.organisation_id != organisation.pk for m in members):
-        raise PermissionDenied
-    subjects = [{"track": track}] if track else [{"module": m} for m in modules or []]
-    created = []
-    for subject in subjects:
-        assignment = Assignment.objects.create(
-            organisation=organisation,
-            target=target,
-            group=group if target == Assignment.Target.GROUP else None,
-            due_date=due_date,
-            created_by=actor,
-            **subject,
-        )
-        if target == Assignment.Target.MEMBERS:
-            assignment.members.set(members)
-        audit_record(
-            organisation=organisation,
-            actor=actor,
-            action=AuditEvent.Action.ASSIGNMENT_CREATE,
-            target=describe(assignment),
-        )
-        created.append(assignment)
-    return created
-
-
-@transaction.atomic
-def assignment_delete(*, organisation: Organisation, actor, assignment: Assignment) -> None:
-    text = describe(assignment)
-    assignment.delete()
-    audit_record(
-        organisation=organisation, actor=actor, action=AuditEvent.Action.ASSIGNMENT_DELETE, target=text
-    )
-
-
-@transaction.atomic
-def assignment_extend(
-    *, organisation: Organisation, actor, assignment: Assignment, membership: Membership, due_date: date
-) -> None:
-    """Give one member a later (or earlier) due date for one assignment."""
-    if assignment.organisation_id != organisation.pk or membership.organisation_id != organisation.pk:
-        raise PermissionDenied
-    AssignmentExtension.objects.update_or_create(
-        assignment=assignment,
-        user_id=membership.user_id,
-        defaults={"due_date": due_date, "created_by": actor},
-    )
-    audit_record(
-        organisation=organisation,
-        actor=actor,
-        action=AuditEvent.Action.ASSIGNMENT_EXTEND,
-        target=f"{assignment.subject}: {membership.user.email} → {due_date.isoformat()}",
-    )

@@ -9,15 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEvent, Membership, Organisation
+from accounts.models import AuditEvent, Membership, Organisation, User
+from accounts.services import audit_record
+from courses.models import Module, ModuleProgress
+from quizzes.services import most_missed_questions
 
-from .assignments import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, MemberRow, Plan, member_rows
-from .models import Module, ModuleProgress
+from .status import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, MemberRow, Plan, Status, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
 
@@ -166,7 +168,7 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
     """The compliance report, one line per member and assigned module, generated as the rows
     stream from the database (constant memory)."""
     writer = csv.writer(_Echo())
-    labels = status_labels()
+    labels = dict(Status.choices)
     yield writer.writerow(
         [
             _("Name"),
@@ -198,13 +200,9 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
             yield writer.writerow([csv_safe(v) for v in values])
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        "not_started": _("Not started"),
-        "in_progress": _("In progress"),
-        "completed": _("Completed"),
-        "overdue": _("Overdue"),
-    }
+def report_export_record(*, organisation: Organisation, actor: User) -> None:
+    """Audit that `actor` downloaded the CSV report (it holds every member's e-mail)."""
+    audit_record(organisation=organisation, actor=actor, action=AuditEvent.Action.EXPORT, target="CSV")
 
 
 # --- One module across the organisation -------------------------------------------------------
@@ -219,8 +217,6 @@ class ModuleReport:
 def module_report(*, organisation: Organisation, module: Module, limit: int = 5) -> ModuleReport:
     """Completions by month among current members, and the questions members most often get
     wrong (2 queries)."""
-    from quizzes.models import Answer  # quizzes builds on courses, not the reverse
-
     members = organisation.memberships.values("user_id")
     by_month = (
         ModuleProgress.objects.filter(module=module, user__in=members, completed_at__isnull=False)
@@ -233,13 +229,5 @@ def module_report(*, organisation: Organisation, module: Module, limit: int = 5)
     for month, n in by_month:
         total += n
         completions.append((month, n, total))
-    wrong = list(
-        Answer.objects.filter(attempt__quiz__module=module, attempt__user__in=members)
-        .values("question_id", "question__text")
-        .annotate(answers=Count("id"), wrong=Count("id", filter=Q(correct=False)))
-        .filter(wrong__gt=0)
-        .order_by("-wrong", "question_id")[:limit]
-    )
-    for item in wrong:
-        item["percent_wrong"] = int(100 * item["wrong"] / item["answers"])
+    wrong = most_missed_questions(module=module, user_ids=members, limit=limit)
     return ModuleReport(completions=completions, wrong_questions=wrong)

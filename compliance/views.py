@@ -1,10 +1,10 @@
-"""Organisation admins' pages about learning: assignments, the compliance dashboard, one
-module's report, the printable report, the CSV export and "Remind overdue now"."""
+"""An organisation's learning pages: a member's view of what it assigned them, and its admins'
+assignments, compliance dashboard, one module's report, the printable report, the CSV export and
+"Remind overdue now"."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,23 +12,32 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import AuditEvent
-from accounts.services import audit_record, get_organisation_for_user
+from accounts.services import get_membership_for_user, get_organisation_for_user
+from courses.services import get_module, module_statuses, modules_with_lesson_counts
 
-from .assignments import (
-    assignment_create,
-    assignment_delete,
-    assignment_extend,
-    get_assignment_for_user,
-    member_rows,
-    organisation_plan,
-)
-from .org_forms import AssignmentForm, DashboardFilterForm, ExtensionForm
-from .reports import dashboard_rows, module_report, report_csv_lines, status_labels
-from .services import get_module_for_user
-from .tasks import send_overdue_reminders
+from . import assignments
+from .forms import AssignmentForm, DashboardFilterForm, ExtensionForm
+from .reports import dashboard_rows, module_report, report_csv_lines, report_export_record
+from .status import Status, assigned_to_user, member_rows, organisation_plan
+from .tasks import reminders_request
 
 PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """What a member sees of the organisation: their own assignments from it."""
+    membership = get_membership_for_user(request.user, slug)
+    statuses = module_statuses(user=request.user, modules=list(modules_with_lesson_counts()))
+    context = {
+        "organisation": membership.organisation,
+        "membership": membership,
+        "assigned": assigned_to_user(
+            user=request.user, statuses=statuses, organisation=membership.organisation
+        ),
+    }
+    return render(request, "orgs/detail.html", context)
 
 
 @login_required
@@ -49,7 +58,7 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = AssignmentForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created = assignment_create(
+        created = assignments.assignment_create(
             organisation=organisation,
             actor=request.user,
             modules=list(data["modules"]) if data["what"] == "modules" else None,
@@ -62,31 +71,31 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request, _("%d assignments made.") % len(created) if len(created) > 1 else _("Assigned.")
         )
-        return redirect("orgs:dashboard", slug)
+        return redirect("compliance:dashboard", slug)
     return render(request, "orgs/assignment_new.html", {"organisation": organisation, "form": form})
 
 
 @login_required
 @require_POST
-def assignment_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def assignment_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    assignment = get_assignment_for_user(organisation, key)
-    assignment_delete(organisation=organisation, actor=request.user, assignment=assignment)
+    assignment = assignments.get_assignment_in(organisation, key)
+    assignments.assignment_delete(organisation=organisation, actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was removed."))
-    return redirect("orgs:assignments", slug)
+    return redirect("compliance:assignments", slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignment_extend_view(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def assignment_extend(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    assignment = get_assignment_for_user(organisation, key)
+    assignment = assignments.get_assignment_in(organisation, key)
     form = ExtensionForm(
         request.POST or None, organisation=organisation, initial={"member": request.GET.get("member")}
     )
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["member"]
-        assignment_extend(
+        assignments.assignment_extend(
             organisation=organisation,
             actor=request.user,
             assignment=assignment,
@@ -94,7 +103,7 @@ def assignment_extend_view(request: HttpRequest, slug: str, key: str) -> HttpRes
             due_date=form.cleaned_data["due_date"],
         )
         messages.success(request, _("%s has a new due date.") % membership.user.name)
-        return redirect("orgs:assignments", slug)
+        return redirect("compliance:assignments", slug)
     context = {"organisation": organisation, "assignment": assignment, "form": form}
     return render(request, "orgs/assignment_extend.html", context)
 
@@ -108,19 +117,18 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     if request.GET.get("group") and not filters.get("group"):
         raise Http404  # a group of another organisation, or none at all
-    group_id = next((g.pk for g in groups if g.key == filters.get("group")), None)
+    group = filters.get("group")
     plan = organisation_plan(organisation)
     summary, rows = dashboard_rows(
         organisation=organisation,
         plan=plan,
-        group_id=group_id,
+        group_id=group.pk if group else None,
         status=filters.get("status", ""),
         search=filters.get("q", ""),
         sort=filters.get("sort", ""),
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.columns = [row.cells.get(m.pk) for m in plan.modules]
+    columns = [[row.cells.get(m.pk) for m in plan.modules] for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -129,8 +137,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "summary": summary,
         "page": page,
+        "rows": list(zip(page.object_list, columns, strict=True)),
         "query": query.urlencode(),
-        "labels": status_labels(),
         "today": timezone.localdate(),
     }
     return render(request, "orgs/dashboard.html", context)
@@ -140,7 +148,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def module_dashboard(request: HttpRequest, slug: str, module_slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    module = get_module_for_user(request.user, module_slug)
+    module = get_module(module_slug)
     report = module_report(organisation=organisation, module=module)
     peak = max((n for _m, n, _t in report.completions), default=0)
     context = {"organisation": organisation, "module": module, "report": report, "peak": peak}
@@ -156,7 +164,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     titles = {m.pk: m.title for m in plan.modules}
     context = {
         "organisation": organisation,
-        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles, status_labels()),
+        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles, dict(Status.choices)),
         "today": timezone.localdate(),
     }
     return render(request, "orgs/report.html", context)
@@ -187,7 +195,7 @@ def _with_titles(rows, titles: dict[int, str], labels: dict[str, str]):
 @require_GET
 def report_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    audit_record(organisation=organisation, actor=request.user, action=AuditEvent.Action.EXPORT, target="CSV")
+    report_export_record(organisation=organisation, actor=request.user)
     plan = organisation_plan(organisation)
     group_names = {g.pk: g.name for g in organisation.groups.all()}
     lines = report_csv_lines(organisation=organisation, plan=plan, group_names=group_names)
@@ -201,11 +209,8 @@ def report_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_POST
 def remind_overdue(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    audit_record(
-        organisation=organisation, actor=request.user, action=AuditEvent.Action.REMIND, target=_("overdue")
-    )
-    transaction.on_commit(lambda: send_overdue_reminders.enqueue(organisation.pk))
+    reminders_request(organisation=organisation, actor=request.user)
     messages.success(
         request, _("Reminders are on their way to everyone who is overdue (at most one a day each).")
     )
-    return redirect("orgs:dashboard", slug)
+    return redirect("compliance:dashboard", slug)

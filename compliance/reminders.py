@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.mail import absolute_url, mail_send
 from accounts.models import Membership, Organisation
 
-from .assignments import OVERDUE, Plan, assignment_is_complete, member_rows, organisation_plan
 from .models import Assignment, DigestLog, ReminderLog
+from .status import OVERDUE, Plan, assignment_is_complete, member_rows, organisation_plan
 
 WEEK = timedelta(days=7)
 DAY = timedelta(days=1)
@@ -121,11 +121,7 @@ def reminders_send(*, organisation: Organisation, today: date, overdue_now: bool
 
 def digests_send(*, organisation: Organisation, today: date, limit: int = 50) -> int:
     """E-mail each admin who has had no digest for a week the list of overdue members."""
-    admins = list(
-        organisation.memberships.filter(
-            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
-        ).select_related("user")
-    )
+    admins = list(organisation.memberships.filter(role__in=Membership.ADMIN_ROLES).select_related("user"))
     recent = set(
         DigestLog.objects.filter(organisation=organisation, sent_on__gt=today - WEEK).values_list(
             "user_id", flat=True
@@ -146,7 +142,7 @@ def digests_send(*, organisation: Organisation, today: date, limit: int = 50) ->
                 overdue.append({"name": row.name, "email": row.email, "modules": titles})
     if not count:
         return 0
-    dashboard = absolute_url(reverse("orgs:dashboard", args=[organisation.slug]) + "?status=overdue")
+    dashboard = absolute_url(reverse("compliance:dashboard", args=[organisation.slug]) + "?status=overdue")
     sent = 0
     for admin in admins:
         try:

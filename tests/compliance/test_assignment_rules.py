@@ -5,21 +5,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from courses.assignments import (
+from compliance.models import Assignment, ReminderLog
+from compliance.reminders import reminder_kind
+from compliance.status import (
     COMPLETED,
     IN_PROGRESS,
     NOT_STARTED,
     OVERDUE,
     Cell,
-    add_months,
-    applies_to,
     cell_status,
-    completion_is_current,
     earliest,
     overall_status,
 )
-from courses.models import Assignment, ReminderLog
-from courses.reminders import reminder_kind
+from compliance.validity import add_months, completion_is_current
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -84,11 +82,11 @@ def test_who_an_assignment_applies_to():
     everyone = Assignment(pk=1, target="everyone")
     group = Assignment(pk=2, target="group", group_id=7)
     named = Assignment(pk=3, target="members")
-    assert applies_to(everyone, group_ids=set(), named_assignment_ids=set())
-    assert applies_to(group, group_ids={7}, named_assignment_ids=set())
-    assert not applies_to(group, group_ids={8}, named_assignment_ids={2})
-    assert applies_to(named, group_ids=set(), named_assignment_ids={3})
-    assert not applies_to(named, group_ids=set(), named_assignment_ids={1})
+    assert everyone.applies_to(group_ids=set(), named_assignment_ids=set())
+    assert group.applies_to(group_ids={7}, named_assignment_ids=set())
+    assert not group.applies_to(group_ids={8}, named_assignment_ids={2})
+    assert named.applies_to(group_ids=set(), named_assignment_ids={3})
+    assert not named.applies_to(group_ids=set(), named_assignment_ids={1})
 
 
 @pytest.mark.parametrize(

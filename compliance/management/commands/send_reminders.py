@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.tasks import send_scheduled_reminders
+from compliance.tasks import send_scheduled_reminders
 
 
 class Command(BaseCommand):

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationGroup
+from courses.models import Module, Track
 
-from .assignments import STATUSES
-from .models import Assignment, Module, Track
+from .models import Assignment
+from .status import Status
 
 
 class DateInput(forms.DateInput):
@@ -98,20 +99,19 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, groups: list[OrganisationGroup], **kwargs):
         super().__init__(*args, **kwargs)
+        self.groups = {g.key: g for g in groups}
         self.fields["group"].choices = [("", _("All groups"))] + [(g.key, g.name) for g in groups]
-        labels = {
-            "not_started": _("Not started"),
-            "in_progress": _("In progress"),
-            "completed": _("Completed"),
-            "overdue": _("Overdue"),
-        }
-        self.fields["status"].choices = [("", _("Any status"))] + [(s, labels[s]) for s in STATUSES]
+        self.fields["status"].choices = [("", _("Any status")), *Status.choices]
         self.fields["sort"].choices = [
             ("name", _("Name (A to Z)")),
             ("-name", _("Name (Z to A)")),
             ("progress", _("Progress (least first)")),
             ("-progress", _("Progress (most first)")),
         ]
+
+    def clean_group(self) -> OrganisationGroup | None:
+        """The chosen group itself (one of the organisation's own, by its choices), or None."""
+        return self.groups.get(self.cleaned_data["group"])
 
     def clean(self):
         data = super().clean()

@@ -1,0 +1,98 @@
+"""The content checker's toolkit, shared by the course loader (courses.content) and the quiz
+format (quizzes.content): read a YAML file, require fields of a kind, check slugs, render
+Markdown and check its citations, collecting every problem as `file: field: message` instead of
+stopping at the first, so an author sees them all at once."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from . import markdown
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Problems:
+    """Collects `file: field: message` lines while parsing."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.items: list[str] = []
+
+    def add(self, path: Path, where: str, message: str) -> None:
+        try:
+            name = path.relative_to(self.root)
+        except ValueError:
+            name = path
+        self.items.append(f"{name}: {where}: {message}" if where else f"{name}: {message}")
+
+
+def read_yaml(path: Path, problems: Problems) -> dict | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.add(path, "", "file is missing")
+        return None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.add(path, "", f"is not valid YAML: {exc}")
+        return None
+    if not isinstance(data, dict):
+        problems.add(path, "", "must be a mapping of fields")
+        return None
+    return data
+
+
+def require(data: dict, key: str, kind: type | tuple, path: Path, problems: Problems, where=""):
+    """Return data[key] if present, non-empty and of `kind`; else record a problem."""
+    label = f"{where}.{key}" if where else key
+    value = data.get(key)
+    if value is None or value == "" or value == []:
+        problems.add(path, label, "is required")
+        return None
+    if isinstance(value, bool) and kind is not bool:
+        problems.add(path, label, f"must be {_kind_name(kind)}")
+        return None
+    if not isinstance(value, kind):
+        problems.add(path, label, f"must be {_kind_name(kind)}")
+        return None
+    return value
+
+
+def _kind_name(kind) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", bool: "true or false"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def require_slug(data: dict, key: str, path: Path, problems: Problems, where="") -> str | None:
+    value = require(data, key, str, path, problems, where)
+    if value is not None and not SLUG_RE.match(value):
+        problems.add(path, f"{where}.{key}" if where else key, f"{value!r} is not a slug (a-z, 0-9, -)")
+        return None
+    return value
+
+
+def check_citations(cited: list[int], sources: set[int], path: Path, where: str, problems: Problems):
+    for number in cited:
+        if number not in sources:
+            problems.add(path, where, f"cites [^{number}] but the module has no source {number}")
+
+
+def render_checked(
+    text: str, path: Path, where: str, problems: Problems, sources: set[int], inline=False
+) -> str:
+    try:
+        html, cited = (markdown.render_inline if inline else markdown.render)(text)
+    except ValueError as exc:
+        problems.add(path, where, str(exc))
+        return ""
+    check_citations(cited, sources, path, where, problems)
+    return html
