@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Invitation, Membership, Organisation, OrganisationGroup, User
 from .services import audit_record, membership_add
+from .tasks import send_invitations
 
 # The most rows one paste or upload may hold: enough for a large school, small enough to preview.
 CSV_MAX_ROWS = 2000
@@ -118,8 +119,6 @@ def _variants(rows: list[InviteRow]) -> list[str]:
 
 
 def _enqueue_send(ids: list[int]) -> None:
-    from .tasks import send_invitations
-
     if ids:
         transaction.on_commit(lambda: send_invitations.enqueue(ids))
 

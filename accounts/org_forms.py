@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .invitations import InviteRow, invite_rows_check, invite_rows_parse
 from .logos import logo_validate
-from .models import Membership, Organisation, OrganisationGroup
+from .models import Membership, Organisation, OrganisationGroup, User
 
 CSV_MAX_BYTES = 1024 * 1024
 
@@ -193,8 +193,6 @@ class InvitationSignupForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords are different."))
         elif p1:
-            from .models import User
-
             try:
                 password_validation.validate_password(p1, User(email=self.email, name=data.get("name", "")))
             except ValidationError as error:

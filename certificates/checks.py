@@ -5,11 +5,11 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
+from .openbadges import signing_key
+
 
 @register()
 def signing_key_is_usable(app_configs, **kwargs):
-    from .openbadges import signing_key
-
     if not settings.OPENBADGES_SIGNING_KEY:
         return []
     try:

@@ -18,24 +18,15 @@
 
 import hashlib
 import logging
-import tempfile
-import unicodedata
-import zipfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files import File
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
@@ -45,7 +36,9 @@ from courses.models import Module, ModuleProgress, Track, TrackModule
 
 from .codes import code_generate, normalise
 from .models import Certificate, CertificateExport, Status
+from .notices import certificates_expiring_soon
 from .renewal import modules_due_since
+from .tasks import certificate_expiry_notice_send, certificate_export_build
 
 logger = logging.getLogger(__name__)
 
@@ -354,8 +347,6 @@ def certificate_export_create(
     *, user, certificate_ids: list[int], organisation: Organisation | None = None
 ) -> CertificateExport:
     """Record an export of these certificates and queue its build once the row is committed."""
-    from .tasks import certificate_export_build
-
     export = CertificateExport.objects.create(
         requested_by=user, organisation=organisation, created_at=timezone.now(), count=len(certificate_ids)
     )
@@ -364,135 +355,18 @@ def certificate_export_create(
     return export
 
 
-def certificate_export_build(*, export_id: int) -> None:
-    """Render each certificate's PDF into a ZIP in private storage. Streams certificates from
-    the database and renders one PDF at a time, so memory stays flat for a large export."""
-    from .pdf import certificate_pdf
-
-    export = CertificateExport.objects.get(pk=export_id)
-    if export.state != CertificateExport.State.PENDING:
-        return
-    try:
-        with tempfile.TemporaryFile() as buffer:
-            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-                certificates = export.certificates.select_related("module", "track").order_by(
-                    "learner_name", "pk"
-                )
-                for certificate in certificates.iterator(chunk_size=200):
-                    archive.writestr(_export_filename(certificate), certificate_pdf(certificate))
-            buffer.seek(0)
-            export.file.save(f"{export.token}.zip", File(buffer), save=False)
-    except Exception:
-        logger.exception("Certificate export %s failed", export.pk)
-        export.state = CertificateExport.State.FAILED
-    else:
-        export.state = CertificateExport.State.READY
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "state", "finished_at"])
-
-
-def certificate_logo(certificate: Certificate) -> bytes | None:
-    """The issuing organisation's logo (already validated and re-encoded as PNG by
-    accounts.logos), read from storage; None if it has none or the file is gone."""
-    organisation = certificate.organisation
-    if organisation is None or not organisation.logo:
-        return None
-    try:
-        with organisation.logo.open("rb") as logo:
-            return logo.read()
-    except OSError:
-        logger.warning("Logo of organisation %s is missing from storage", organisation.pk)
-        return None
-
-
-def _export_filename(certificate: Certificate) -> str:
-    """ASCII file names (accents dropped) that sort by learner; the code keeps them unique."""
-    name = slugify(unicodedata.normalize("NFKD", certificate.learner_name)) or "learner"
-    return f"{name[:40]}-{slugify(certificate.item_title)[:50]}-{certificate.code}.pdf"
-
-
 # --- Expiry notices (a management command finds them, a task sends each learner's) -----------
-
-
-def certificates_expiring_soon(*, now: datetime | None = None) -> QuerySet[Certificate]:
-    """Live certificates that expire within the notice window, not yet notified, whose module
-    or track has not already been renewed."""
-    now = now or timezone.now()
-    horizon = now + timedelta(days=settings.CERTIFICATE_EXPIRY_NOTICE_DAYS)
-    same_item = Q(module__isnull=False, module=OuterRef("module")) | Q(
-        track__isnull=False, track=OuterRef("track")
-    )
-    newer = Certificate.objects.live().filter(same_item, user=OuterRef("user"), cycle__gt=OuterRef("cycle"))
-    return (
-        Certificate.objects.live()
-        .filter(expires_at__gt=now, expires_at__lte=horizon, expiry_notice_sent_at__isnull=True)
-        .exclude(Exists(newer))
-    )
 
 
 def certificate_expiry_notices_queue(*, now: datetime | None = None) -> int:
     """Queue one notice task per learner with certificates expiring soon. Returns how many
     learners. The tasks themselves make sure each certificate is notified once."""
-    from .tasks import certificate_expiry_notice_send
-
     by_user: dict[int, list[int]] = {}
     for pk, user_id in certificates_expiring_soon(now=now).values_list("pk", "user_id").iterator():
         by_user.setdefault(user_id, []).append(pk)
     for user_id, ids in by_user.items():
         transaction.on_commit(lambda u=user_id, i=ids: certificate_expiry_notice_send.enqueue(u, i))
     return len(by_user)
-
-
-@transaction.atomic
-def certificate_expiry_notice_send(*, user_id: int, certificate_ids: list[int]) -> int:
-    """E-mail the learner about those of these certificates not yet notified, and record it.
-    The rows are locked and re-checked, so two runs never send the same notice twice; if the
-    mail fails the transaction rolls back and the next run tries again."""
-    from django.contrib.auth import get_user_model
-
-    certificates = list(
-        Certificate.objects.select_for_update(of=("self",))
-        .filter(
-            pk__in=certificate_ids,
-            user_id=user_id,
-            expiry_notice_sent_at__isnull=True,
-            revoked_at__isnull=True,
-        )
-        .select_related("module", "track")
-        .order_by("expires_at")
-    )
-    if not certificates:
-        return 0
-    user = get_user_model().objects.get(pk=user_id)
-    site = settings.SITE_URL.rstrip("/")
-    items = [
-        {
-            "certificate": c,
-            "renew_url": site
-            + (c.module.get_absolute_url() if c.module_id else reverse("courses:my_learning")),
-        }
-        for c in certificates
-    ]
-    context = {
-        "user": user,
-        "items": items,
-        "site_url": site,
-        "mine_url": site + reverse("certificates:mine"),
-    }
-    subject = render_to_string("certificates/email/expiry_notice_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string("certificates/email/expiry_notice_body.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("certificates/email/expiry_notice_body.html", context), "text/html"
-    )
-    message.send()
-    Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
-        expiry_notice_sent_at=timezone.now()
-    )
-    return len(certificates)
 
 
 def certificates_withdraw_for_account_deletion(*, user) -> int:

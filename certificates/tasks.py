@@ -2,14 +2,14 @@
 
 from django_tasks import task
 
-from . import services
+from . import exports, notices
 
 
 @task()
 def certificate_export_build(export_id: int) -> None:
-    services.certificate_export_build(export_id=export_id)
+    exports.certificate_export_build(export_id=export_id)
 
 
 @task()
 def certificate_expiry_notice_send(user_id: int, certificate_ids: list[int]) -> None:
-    services.certificate_expiry_notice_send(user_id=user_id, certificate_ids=certificate_ids)
+    notices.certificate_expiry_notice_send(user_id=user_id, certificate_ids=certificate_ids)

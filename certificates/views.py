@@ -17,13 +17,13 @@ from accounts.services import get_organisation_for_user
 
 from . import openbadges
 from .codes import normalise
+from .exports import certificate_logo
 from .forms import CredentialForm, ExportForm, ManageFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
 from .pdf import PAPER, certificate_pdf
 from .ratelimit import ratelimit_allow
 from .services import (
     certificate_export_create,
-    certificate_logo,
     certificate_lookup,
     certificate_reissue,
     certificate_revoke,

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.status import assigned_to_user
 
+from .context_processors import safety
 from .models import Track
 from .services import (
     active_lessons,
@@ -136,10 +138,6 @@ def get_help(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 page with the help lines; rendered without the request context, so it cannot fail
     again on whatever broke (the database, a context processor)."""
-    from django.template.loader import render_to_string
-
-    from .context_processors import safety
-
     try:
         html = render_to_string("500.html", safety(request))
     except Exception:  # the page itself broke (e.g. missing static manifest): plain words

@@ -128,3 +128,25 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def assert_query_count(db):
+    """`with assert_query_count(n):` fails unless the block runs exactly `n` queries, and then
+    prints every SQL statement it ran, numbered (pytest-django's own fixture shows them only with
+    -v, and CI runs without it)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    @contextmanager
+    def check(expected: int):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        ran = context.captured_queries
+        if len(ran) != expected:
+            listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(ran, 1))
+            pytest.fail(f"Expected {expected} queries, ran {len(ran)}:\n{listing}", pytrace=False)
+
+    return check

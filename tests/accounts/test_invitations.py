@@ -169,14 +169,14 @@ def test_an_unknown_token_is_404(client, db):
     assert client.get(reverse("invitations:accept", args=["nope"])).status_code == 404
 
 
-def test_invitation_list_query_budget_is_the_same_for_few_and_many(org_a, owner, django_assert_num_queries):
+def test_invitation_list_query_budget_is_the_same_for_few_and_many(org_a, owner, assert_query_count):
     client = client_for(owner)
     url = reverse("orgs:invitations", args=[org_a.slug])
     # session, user, organisation with membership, groups for the form, count, page of invitations
     for n in (2, 60):
         Invitation.objects.all().delete()
         invite(org_a, owner, *[f"p{i}@school-a.org" for i in range(n)])
-        with django_assert_num_queries(6):
+        with assert_query_count(6):
             assert client.get(url).status_code == 200
 
 

@@ -2,18 +2,15 @@
 tests move, a fixed signing key, a clean rate-limit cache, and platform staff."""
 
 import base64
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from certificates import services
-from courses.models import Module
-from courses.services import lesson_complete
-from quizzes.services import attempt_submit, get_quiz, quiz_questions
 from tests.conftest import make_user
+from tests.steps import Clock, answers, complete_module, take_quiz  # noqa: F401 (used by the tests here)
 
 TEST_KEY = base64.b64encode(bytes(range(32))).decode()
 
@@ -25,40 +22,6 @@ def _certificate_settings(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-def answers(quiz, right: bool = True) -> dict[int, set[int]]:
-    result = {}
-    for question in quiz_questions(quiz):
-        choices = list(question.choices.all())
-        result[question.pk] = (
-            {c.pk for c in choices if c.correct} if right else {next(c.pk for c in choices if not c.correct)}
-        )
-    return result
-
-
-def take_quiz(user, slug: str, right: bool = True):
-    quiz = get_quiz(Module.objects.get(slug=slug))
-    return attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=answers(quiz, right))[0]
-
-
-def complete_module(user, slug: str):
-    """Every lesson, then a passing quiz: the way a learner completes a module."""
-    for lesson in Module.objects.get(slug=slug).lessons.all():
-        lesson_complete(user=user, lesson=lesson)
-    return take_quiz(user, slug)
-
-
-class Clock:
-    """`timezone.now()` under the test's control."""
-
-    def __init__(self, monkeypatch, start: datetime):
-        self.now = start
-        monkeypatch.setattr("django.utils.timezone.now", lambda: self.now)
-
-    def advance(self, **delta) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture

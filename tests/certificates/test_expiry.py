@@ -10,7 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from certificates.models import Certificate, Status
-from certificates.services import certificate_expiry_notice_send, certificate_revoke
+from certificates.notices import certificate_expiry_notice_send
+from certificates.services import certificate_revoke
 from compliance.validity import add_months
 from courses.models import Lesson, Module, ModuleProgress
 from courses.services import lesson_complete, module_statuses, modules_with_lesson_counts, next_step_url

@@ -12,15 +12,16 @@ from pypdf import PdfReader
 
 from accounts.models import Membership
 from accounts.services import group_create, membership_add, membership_set_role, organisation_update
+from certificates.exports import certificate_logo
 from certificates.models import Certificate, CertificateExport, Status
 from certificates.pdf import certificate_pdf
 from certificates.renewal import module_due_since
-from certificates.services import certificate_logo, issuer_for
-from compliance.assignments import assignment_create
+from certificates.services import issuer_for
 from compliance.validity import add_months
-from courses.models import Module, ModuleProgress, Track
+from courses.models import Module, ModuleProgress
 from tests.certificates.conftest import complete_module, take_quiz
 from tests.conftest import client_for, make_user
+from tests.steps import assign
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -51,18 +52,6 @@ def branded(org_a, owner):
     )
     org_a.refresh_from_db()
     return org_a
-
-
-def assign(org, actor, *, slugs=(), track=None, **kwargs):
-    modules = [Module.objects.get(slug=s) for s in slugs]
-    kwargs.setdefault("target", "everyone")
-    return assignment_create(
-        organisation=org,
-        actor=actor,
-        modules=modules,
-        track=Track.objects.get(slug=track) if track else None,
-        **kwargs,
-    )
 
 
 class TestIssuer:

@@ -1,5 +1,5 @@
 """Certificate pages run a fixed number of queries, whatever the number of certificates. On
-failure pytest-django prints every SQL statement that ran."""
+failure `assert_query_count` prints every SQL statement that ran."""
 
 import uuid
 
@@ -67,7 +67,7 @@ def client_for(user) -> Client:
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_every_certificate_page_has_a_fixed_query_budget(
-    sized, parent, staff, owner, org_a, client, django_assert_num_queries
+    sized, parent, staff, owner, org_a, client, assert_query_count
 ):
     """One course build per size (30 modules x 2 learners is slow), every page checked on it."""
     certificate, attempt = sized
@@ -90,7 +90,7 @@ def test_every_certificate_page_has_a_fixed_query_budget(
     ]
     for name, user, url in pages:
         visitor = client_for(user) if user else client
-        with django_assert_num_queries(BUDGETS[name]):
+        with assert_query_count(BUDGETS[name]):
             response = visitor.get(url)
         assert response.status_code == 200, name
     result = client_for(parent).get(attempt.get_absolute_url())

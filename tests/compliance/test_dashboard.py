@@ -8,11 +8,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Membership, User
+from accounts.models import AuditEvent
 from accounts.services import group_create, group_update, membership_add
 from compliance.assignments import assignment_create, assignment_extend
 from compliance.reports import csv_safe
@@ -21,6 +20,7 @@ from courses.models import Lesson, Module, ModuleProgress, Track
 from courses.services import lesson_complete, lesson_open, module_statuses, modules_with_lesson_counts
 from quizzes.services import attempt_submit, get_quiz, quiz_questions
 from tests.conftest import client_for, make_user
+from tests.steps import add_members
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -153,25 +153,6 @@ def test_an_unknown_status_or_sort_is_ignored_not_an_error(org_a, owner, member)
     assert len(cells(response)) == 2
 
 
-def add_members(org, n, *, done_every=3):
-    """`n` more members, fast: one bulk insert each for users, memberships and progress."""
-    password = make_password(None)
-    start = User.objects.count()
-    users = User.objects.bulk_create(
-        User(email=f"m{start + i}@bulk.example", name=f"Member {start + i:05d}", password=password)
-        for i in range(n)
-    )
-    users = list(User.objects.filter(email__endswith="@bulk.example").order_by("-pk")[:n])
-    Membership.objects.bulk_create(Membership(user=u, organisation=org) for u in users)
-    module = Module.objects.get(slug="first-steps")
-    now = timezone.now()
-    ModuleProgress.objects.bulk_create(
-        ModuleProgress(user=u, module=module, last_activity_at=now, completed_at=now if i % 2 else None)
-        for i, u in enumerate(users)
-        if i % done_every == 0
-    )
-
-
 @pytest.fixture
 def sized_org(org_a, owner, request):
     """An organisation with groups, all three kinds of assignment, an extension and a track."""
@@ -206,14 +187,14 @@ DASHBOARD_QUERIES_CACHED = 7
 
 @pytest.mark.parametrize("sized_org", SIZES, indirect=True)
 def test_dashboard_query_count_is_the_same_for_10_and_2000_members(
-    sized_org, owner, django_assert_num_queries
+    sized_org, owner, assert_query_count
 ):
     client = client_for(owner)
-    with django_assert_num_queries(DASHBOARD_QUERIES):
+    with assert_query_count(DASHBOARD_QUERIES):
         response = dashboard(client, sized_org, status="", sort="name")
-    with django_assert_num_queries(DASHBOARD_QUERIES_CACHED):
+    with assert_query_count(DASHBOARD_QUERIES_CACHED):
         response = dashboard(client, sized_org, status="overdue", sort="-progress")
-    with django_assert_num_queries(DASHBOARD_QUERIES_CACHED):
+    with assert_query_count(DASHBOARD_QUERIES_CACHED):
         response = dashboard(client, sized_org, status="", sort="name")
     expected = min(50, sized_org.memberships.count())
     assert len(response.context["page"].object_list) == expected
@@ -226,9 +207,9 @@ EXPORT_QUERIES = 12
 
 
 @pytest.mark.parametrize("sized_org", SIZES, indirect=True)
-def test_csv_export_streams_in_a_fixed_number_of_queries(sized_org, owner, django_assert_num_queries):
+def test_csv_export_streams_in_a_fixed_number_of_queries(sized_org, owner, assert_query_count):
     client = client_for(owner)
-    with django_assert_num_queries(EXPORT_QUERIES):
+    with assert_query_count(EXPORT_QUERIES):
         response = client.get(reverse("compliance:export", args=[sized_org.slug]))
         body = b"".join(response.streaming_content).decode()
     assert response.streaming and response["Content-Type"].startswith("text/csv")
@@ -371,7 +352,7 @@ class TestAssignedToYou:
 
     @pytest.mark.parametrize("extra", [0, 20])
     def test_home_query_budget_holds_with_assignments(
-        self, org_a, owner, member, extra, django_assert_num_queries
+        self, org_a, owner, member, extra, assert_query_count
     ):
         assignment_create(
             organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
@@ -380,7 +361,7 @@ class TestAssignedToYou:
             assign(org_a, owner, "first-steps", due_date=timezone.localdate())
         client = client_for(member)
         # the learner home (10, tests/courses/test_query_budgets.py) + track modules of assigned tracks(1)
-        with django_assert_num_queries(11):
+        with assert_query_count(11):
             assert client.get("/").status_code == 200
 
 
@@ -393,12 +374,12 @@ def test_the_dashboard_paginates_fifty_rows(org_a, owner):
 
 @pytest.mark.parametrize("extra", [5, 120])
 def test_members_page_query_count_is_the_same_for_few_and_many(
-    org_a, owner, extra, django_assert_num_queries
+    org_a, owner, extra, assert_query_count
 ):
     add_members(org_a, extra)
     client = client_for(owner)
     # session, user, organisation with membership, count, page of members with users
-    with django_assert_num_queries(5):
+    with assert_query_count(5):
         assert client.get(reverse("orgs:members", args=[org_a.slug])).status_code == 200
 
 

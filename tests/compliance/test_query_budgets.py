@@ -1,6 +1,6 @@
 """Every organisation listing page runs a fixed number of queries, whatever the number of members,
 groups, assignments or audit events. (The dashboard and CSV export are pinned, at 10 and 2,000
-members, in test_org_dashboard.py.) On failure pytest-django prints every SQL statement."""
+members, in test_dashboard.py.) On failure `assert_query_count` prints every SQL statement."""
 
 import pytest
 from django.urls import reverse
@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.services import group_create
 from compliance.assignments import assignment_create
 from courses.models import Module, Track
-from tests.compliance.test_dashboard import add_members
 from tests.conftest import client_for
+from tests.steps import add_members
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -54,7 +54,7 @@ def sized(request, org_a, owner):
 
 
 @pytest.mark.parametrize("page", sorted(BUDGETS))
-def test_organisation_page_query_budget(sized, owner, page, django_assert_num_queries):
+def test_organisation_page_query_budget(sized, owner, page, assert_query_count):
     if page == "list":
         url = reverse("orgs:list")
     elif page == "module_dashboard":
@@ -63,5 +63,5 @@ def test_organisation_page_query_budget(sized, owner, page, django_assert_num_qu
         namespace = "orgs" if page in ("groups", "audit", "members") else "compliance"
         url = reverse(f"{namespace}:{page}", args=[sized.slug])
     client = client_for(owner)
-    with django_assert_num_queries(BUDGETS[page]):
+    with assert_query_count(BUDGETS[page]):
         assert client.get(url).status_code == 200

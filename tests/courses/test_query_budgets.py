@@ -1,5 +1,5 @@
 """Each learner page runs a fixed number of queries, whatever the size of the course or the
-learner's history. On failure pytest-django prints every SQL statement that ran."""
+learner's history. On failure `assert_query_count` prints every SQL statement that ran."""
 
 import uuid
 
@@ -74,15 +74,15 @@ def urls(attempt):
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 @pytest.mark.parametrize("page", ["home", "module", "lesson", "quiz", "result", "my_learning"])
-def test_page_query_budget(sized, page, django_assert_num_queries):
+def test_page_query_budget(sized, page, assert_query_count):
     client, attempt = sized
     url = urls(attempt)[page]
-    with django_assert_num_queries(BUDGETS[page]):
+    with assert_query_count(BUDGETS[page]):
         response = client.get(url)
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
-def test_anonymous_home_query_budget(sized, client, django_assert_num_queries):
-    with django_assert_num_queries(BUDGETS["home_anonymous"]):
+def test_anonymous_home_query_budget(sized, client, assert_query_count):
+    with assert_query_count(BUDGETS["home_anonymous"]):
         assert client.get("/").status_code == 200

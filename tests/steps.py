@@ -1,0 +1,80 @@
+"""What tests do to build state, through the real services, written once: answer or take a quiz,
+complete a module, assign modules, add many members fast, and a clock the tests move."""
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from compliance.assignments import assignment_create
+from courses.models import Module, ModuleProgress, Track
+from courses.services import lesson_complete
+from quizzes.services import attempt_submit, get_quiz, quiz_questions
+
+
+def answers(quiz, right: bool = True) -> dict[int, set[int]]:
+    """Every question of `quiz` answered all right (or all wrong)."""
+    result = {}
+    for question in quiz_questions(quiz):
+        choices = list(question.choices.all())
+        correct = {c.pk for c in choices if c.correct}
+        result[question.pk] = correct if right else {next(c.pk for c in choices if not c.correct)}
+    return result
+
+
+def take_quiz(user, slug: str, right: bool = True):
+    quiz = get_quiz(Module.objects.get(slug=slug))
+    return attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=answers(quiz, right))[0]
+
+
+def complete_module(user, slug: str):
+    """Every lesson, then a passing quiz: the way a learner completes a module."""
+    for lesson in Module.objects.get(slug=slug).lessons.all():
+        lesson_complete(user=user, lesson=lesson)
+    return take_quiz(user, slug)
+
+
+def assign(org, actor, *, slugs=(), track=None, **kwargs):
+    modules = [Module.objects.get(slug=s) for s in slugs]
+    kwargs.setdefault("target", "everyone")
+    return assignment_create(
+        organisation=org,
+        actor=actor,
+        modules=modules,
+        track=Track.objects.get(slug=track) if track else None,
+        **kwargs,
+    )
+
+
+def add_members(org, n, *, done_every=3):
+    """`n` more members, fast: one bulk insert each for users, memberships and progress (every
+    `done_every`-th member has opened first-steps, and every other one of those completed it)."""
+    password = make_password(None)
+    start = User.objects.count()
+    User.objects.bulk_create(
+        User(email=f"m{start + i}@bulk.example", name=f"Member {start + i:05d}", password=password)
+        for i in range(n)
+    )
+    users = list(User.objects.filter(email__endswith="@bulk.example").order_by("-pk")[:n])
+    Membership.objects.bulk_create(Membership(user=u, organisation=org) for u in users)
+    module = Module.objects.get(slug="first-steps")
+    now = timezone.now()
+    ModuleProgress.objects.bulk_create(
+        ModuleProgress(user=u, module=module, last_activity_at=now, completed_at=now if i % 2 else None)
+        for i, u in enumerate(users)
+        if i % done_every == 0
+    )
+
+
+class Clock:
+    """`timezone.now()` under the test's control."""
+
+    def __init__(self, monkeypatch, start: datetime):
+        self.now = start
+        monkeypatch.setattr("django.utils.timezone.now", lambda: self.now)
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
