@@ -186,9 +186,7 @@ DASHBOARD_QUERIES_CACHED = 7
 
 
 @pytest.mark.parametrize("sized_org", SIZES, indirect=True)
-def test_dashboard_query_count_is_the_same_for_10_and_2000_members(
-    sized_org, owner, assert_query_count
-):
+def test_dashboard_query_count_is_the_same_for_10_and_2000_members(sized_org, owner, assert_query_count):
     client = client_for(owner)
     with assert_query_count(DASHBOARD_QUERIES):
         response = dashboard(client, sized_org, status="", sort="name")
@@ -351,9 +349,7 @@ class TestAssignedToYou:
         assert b"Assigned to you" not in parent_client.get("/").content
 
     @pytest.mark.parametrize("extra", [0, 20])
-    def test_home_query_budget_holds_with_assignments(
-        self, org_a, owner, member, extra, assert_query_count
-    ):
+    def test_home_query_budget_holds_with_assignments(self, org_a, owner, member, extra, assert_query_count):
         assignment_create(
             organisation=org_a, actor=owner, track=Track.objects.get(slug="parent"), target="everyone"
         )
@@ -373,9 +369,7 @@ def test_the_dashboard_paginates_fifty_rows(org_a, owner):
 
 
 @pytest.mark.parametrize("extra", [5, 120])
-def test_members_page_query_count_is_the_same_for_few_and_many(
-    org_a, owner, extra, assert_query_count
-):
+def test_members_page_query_count_is_the_same_for_few_and_many(org_a, owner, extra, assert_query_count):
     add_members(org_a, extra)
     client = client_for(owner)
     # session, user, organisation with membership, count, page of members with users

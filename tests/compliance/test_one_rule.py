@@ -12,7 +12,13 @@ from django.utils import timezone
 from accounts.services import membership_add
 from certificates.renewal import module_due_since
 from certificates.services import certificate_revoke
-from compliance.status import COMPLETED, assigned_to_user, assignment_is_complete, member_rows, organisation_plan
+from compliance.status import (
+    COMPLETED,
+    assigned_to_user,
+    assignment_is_complete,
+    member_rows,
+    organisation_plan,
+)
 from courses.models import Module
 from courses.services import module_statuses, modules_with_lesson_counts, next_step_url
 from tests.conftest import client_for
@@ -61,7 +67,13 @@ def completed_after_assignment(org, owner, member, clock, months):
 CASES = {
     # name: (set-up, validity months, days later, then, every reader says current)
     "completed alone, assigned without a period": (completed_alone_then_assigned, None, 400, None, True),
-    "completed alone, assigned with a period, within it": (completed_alone_then_assigned, 12, 300, None, True),
+    "completed alone, assigned with a period, within it": (
+        completed_alone_then_assigned,
+        12,
+        300,
+        None,
+        True,
+    ),
     "completed alone, assigned with a period, past it": (completed_alone_then_assigned, 12, 370, None, False),
     "certificate expired": (completed_after_assignment, 12, 370, None, False),
     "renewed after expiry": (completed_after_assignment, 12, 370, "renew", True),
