@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .logos import logo_upload_to
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -103,7 +105,7 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.SCHOOL)
-    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
     certificate_signatory_name = models.CharField(
         _("certificate signatory's name"), max_length=150, blank=True
     )

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: sessions and authentication query the database before any view runs.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Before anything reads the body: refuse oversized requests unread (config/limits.py).
+    "config.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,6 +216,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
+
+# --- Request sizes ------------------------------------------------------------------------------
+# The largest body we accept at all (a 2 MB logo plus the form); the proxy should refuse the same
+# (docs/deploy.md). Form fields may total 2 MB (a pasted 1 MB invitation CSV fits); uploads over
+# 256 KB go to a temporary file instead of memory.
+REQUEST_MAX_BYTES = 3 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- OnGuard ------------------------------------------------------------------------------------
 CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
