@@ -90,13 +90,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------
-# Optional Redis (REDIS_URL), off by default: shared by every app server for sessions, rate
-# limits and template fragments. Without it each process keeps its own local-memory cache.
+# Rate limits live in the cache, so in production every worker and server must share it: Redis
+# (REDIS_URL) when there is one, else a table in the database (created by a migration). Only a
+# local DEBUG run keeps a per-process memory cache; `check --deploy` warns about one in production.
 if REDIS_URL := env("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onguard_cache"}}
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -129,6 +132,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnGuard] "
 # Sessions end after two weeks, or when the browser closes for anyone who did not tick
 # "Remember me" (ACCOUNT_SESSION_REMEMBER = None lets the learner choose).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Password reset for an unknown address sends nothing, so the form cannot mail arbitrary people.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Rate limits key on the client address (behind TRUSTED_PROXY_COUNT proxies, see below) and, for
+# failed log-ins, on the account too: 5 wrong passwords for one address lock only that address.
 ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -176,6 +184,11 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Proxies ------------------------------------------------------------------------------------
+# How many reverse proxies append to X-Forwarded-For in front of the app (docs/deploy.md). 0, the
+# default, keys rate limits on REMOTE_ADDR, which is right only when clients connect directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Security -----------------------------------------------------------------------------------
 # Strict CSP: our own origin only, no inline script or style.
