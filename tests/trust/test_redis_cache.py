@@ -36,7 +36,9 @@ def test_without_redis_url_production_shares_the_cache_through_the_database(tmp_
 def test_a_local_debug_run_keeps_a_memory_cache(tmp_path):
     env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", DEBUG="True")
     result = manage("shell", "-c", PROBE, env=env)
-    assert result.stdout.strip().splitlines()[-1].split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+    assert (
+        result.stdout.strip().splitlines()[-1].split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+    )
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis(tmp_path):
