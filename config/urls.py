@@ -24,4 +24,5 @@ urlpatterns = [
 # Uploaded logos, served by Django only in development; production serves MEDIA_ROOT itself.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler500 = "courses.views.server_error"
+# A database error is the 503 page; anything else the friendly 500 (config/errors.py).
+handler500 = "config.errors.server_error"
