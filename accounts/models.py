@@ -262,6 +262,9 @@ class AuditEvent(models.Model):
         ASSIGNMENT_EXTEND = "assignment_extend", _("Extended a due date")
         REMIND = "remind", _("Sent reminders")
         EXPORT = "export", _("Exported the report")
+        MFA_ENABLE = "mfa_enable", _("Turned on two-step sign-in")
+        MFA_DISABLE = "mfa_disable", _("Turned off two-step sign-in")
+        MFA_RESET = "mfa_reset", _("Made new recovery codes")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

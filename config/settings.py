@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff, owners and admins without two-step sign-in are sent to set it up (accounts/mfa.py).
+    "accounts.mfa.MFASetupRequiredMiddleware",
 ]
 
 # The benchmark swaps in bench.baseline, which adds its bare baseline view to these URLs.
@@ -148,6 +151,15 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+
+# Two-step sign-in: an authenticator app (TOTP) with recovery codes; required of staff, owners
+# and admins (accounts/mfa.py). Passkeys (WebAuthn) would need inline-script exceptions to the CSP.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OnGuard"
+# E-mail verification is optional here, and an unverified account is already usable: refusing it
+# a second factor would only leave it weaker.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
