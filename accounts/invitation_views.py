@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -122,9 +123,14 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         request.POST or None, email=invitation.email, initial={"name": invitation.name}
     )
     if request.method == "POST" and form.is_valid():
-        user = invitation_sign_up(
-            invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
-        )
+        try:
+            user = invitation_sign_up(
+                invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+            )
+        except IntegrityError:
+            # A simultaneous sign-up on the same link created the account first (review L4).
+            context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+            return render(request, "orgs/invitation_login.html", context, status=409)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _welcome(request, invitation.organisation)
     context["form"] = form

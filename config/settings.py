@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     # Before anything reads the body: refuse oversized requests unread (config/limits.py).
     "config.limits.RequestSizeLimitMiddleware",
+    # A NUL byte in any URL, query, field or cookie is a clean 400, never a database error.
+    "config.limits.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
