@@ -22,6 +22,7 @@ from .invitations import (
     invitations_create,
 )
 from .models import Invitation, Organisation, User
+from .names import name_problems
 from .org_forms import BulkInviteForm, InvitationSignupForm, InviteForm
 from .services import get_invitation_for_user, get_organisation_for_user, membership_add
 
@@ -122,7 +123,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationSignupForm(
         request.POST or None, email=invitation.email, initial={"name": invitation.name}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _name_is_clear(form):
         try:
             user = invitation_sign_up(
                 invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
@@ -135,6 +136,14 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         return _welcome(request, invitation.organisation)
     context["form"] = form
     return render(request, "orgs/invitation_signup.html", context)
+
+
+def _name_is_clear(form) -> bool:
+    """The sign-up form (accounts/org_forms.py) checks length only; the name prints on certificates,
+    so it gets the same rules as every other name (accounts/names.py)."""
+    for problem in name_problems(form.cleaned_data["name"]):
+        form.add_error("name", problem)
+    return not form.errors
 
 
 def _welcome(request: HttpRequest, organisation: Organisation) -> HttpResponse:
