@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .names import name_validate
 from .services import organisations_needing_another_owner
 
 
@@ -18,6 +19,7 @@ class SignupForm(forms.Form):
         label=_("Your name, as it should appear on certificates"),
         max_length=150,
         strip=True,
+        validators=[name_validate],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     role = forms.ChoiceField(

@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from .invitations import (
     invitations_create,
 )
 from .models import Invitation, Organisation, User
+from .names import name_problems
 from .org_forms import BulkInviteForm, InvitationSignupForm, InviteForm
 from .services import get_invitation_in, get_organisation_for_user, membership_add
 
@@ -121,14 +123,27 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     form = InvitationSignupForm(
         request.POST or None, email=invitation.email, initial={"name": invitation.name}
     )
-    if request.method == "POST" and form.is_valid():
-        user = invitation_sign_up(
-            invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
-        )
+    if request.method == "POST" and form.is_valid() and _name_is_clear(form):
+        try:
+            user = invitation_sign_up(
+                invitation=invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
+            )
+        except IntegrityError:
+            # A simultaneous sign-up on the same link created the account first (review L4).
+            context["login_url"] = f"{reverse('account_login')}?next={request.path}"
+            return render(request, "orgs/invitation_login.html", context, status=409)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _welcome(request, invitation.organisation)
     context["form"] = form
     return render(request, "orgs/invitation_signup.html", context)
+
+
+def _name_is_clear(form) -> bool:
+    """The sign-up form (accounts/org_forms.py) checks length only; the name prints on certificates,
+    so it gets the same rules as every other name (accounts/names.py)."""
+    for problem in name_problems(form.cleaned_data["name"]):
+        form.add_error("name", problem)
+    return not form.errors
 
 
 def _welcome(request: HttpRequest, organisation: Organisation) -> HttpResponse:

@@ -2,6 +2,7 @@
 at most LOGO_MAX_SIDE pixels, so nothing but our own clean pixels is ever stored or served."""
 
 import io
+import posixpath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,8 +11,9 @@ from PIL import Image, UnidentifiedImageError
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_SIDE = 600
-# Refuse decompression bombs before decoding: 40 megapixels is far above any real logo.
-LOGO_MAX_PIXELS = 40_000_000
+# Refuse decompression bombs before decoding. 16 megapixels is far above any real logo, and
+# decoding one costs at most 64 MB (RGBA) of a worker's memory; 40 Mpx cost 363 MB (review L10).
+LOGO_MAX_PIXELS = 16_000_000
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 
@@ -36,9 +38,18 @@ def logo_reencode(upload, *, name: str) -> ContentFile:
     """A fresh PNG of the validated upload, scaled down to fit LOGO_MAX_SIDE."""
     upload.seek(0)
     with Image.open(upload) as image:
-        image.load()
-        image = image.convert("RGBA")
+        # Scale down in the image's own mode first (JPEG decodes at a reduced size via draft),
+        # then convert only the small result to RGBA.
+        image.draft("RGB", (LOGO_MAX_SIDE, LOGO_MAX_SIDE))
         image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+        image = image.convert("RGBA")
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
     return ContentFile(out.getvalue(), name=f"{name}.png")
+
+
+def logo_upload_to(instance, filename: str) -> str:
+    """Where a logo is stored: always with the .png extension of its re-encoded content, so any
+    web server serving MEDIA_ROOT sends `image/png`."""
+    root, ext = posixpath.splitext(posixpath.basename(filename))
+    return f"organisations/logos/{root if ext.lower() == '.png' else root + ext}.png"

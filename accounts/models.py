@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .logos import logo_upload_to
+from .names import name_validate
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -48,6 +51,7 @@ class User(AbstractUser):
         _("name for certificates"),
         max_length=150,
         help_text=_("Printed on your certificates exactly as you type it."),
+        validators=[name_validate],
     )
     role = models.CharField(_("I am a"), max_length=16, choices=Role, default=Role.PARENT)
 
@@ -100,15 +104,15 @@ class Organisation(models.Model):
         NONPROFIT = "nonprofit", _("Nonprofit")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[name_validate])
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.SCHOOL)
-    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
     certificate_signatory_name = models.CharField(
-        _("certificate signatory's name"), max_length=150, blank=True
+        _("certificate signatory's name"), max_length=150, blank=True, validators=[name_validate]
     )
     certificate_signatory_title = models.CharField(
-        _("certificate signatory's title"), max_length=150, blank=True
+        _("certificate signatory's title"), max_length=150, blank=True, validators=[name_validate]
     )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
@@ -263,6 +267,9 @@ class AuditEvent(models.Model):
         ASSIGNMENT_EXTEND = "assignment_extend", _("Extended a due date")
         REMIND = "remind", _("Sent reminders")
         EXPORT = "export", _("Exported the report")
+        MFA_ENABLE = "mfa_enable", _("Turned on two-step sign-in")
+        MFA_DISABLE = "mfa_disable", _("Turned off two-step sign-in")
+        MFA_RESET = "mfa_reset", _("Made new recovery codes")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -30,7 +30,7 @@ class VerifyForm(forms.Form):
 class CredentialForm(forms.Form):
     credential = forms.FileField(
         label=_("Open Badges credential file"),
-        help_text=_("The .json file downloaded from OnGuard (at most 256 KB)."),
+        help_text=_("The .json file downloaded from OnGuard (at most 16 KB)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json,application/ld+json"}),
     )
 

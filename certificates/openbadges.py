@@ -37,7 +37,15 @@ CONTEXT_FILES = {
     OB_V3_CONTEXT: "ob-v3p0-context-3.0.3.json",
 }
 CRYPTOSUITE = "eddsa-jcs-2022"
-MAX_CREDENTIAL_BYTES = 256 * 1024
+# A genuine credential is about 2 KB; 16 KB leaves room for a long summary and name.
+MAX_CREDENTIAL_BYTES = 16 * 1024
+# Base58 decoding is quadratic in the length, so untrusted text is measured before it is decoded:
+# an Ed25519 signature is at most 88 characters and a did:key verification method about 105.
+MAX_PROOF_VALUE = 100
+MAX_VERIFICATION_METHOD = 128
+MAX_B58_CHARS = 100
+# No credential nests deeper than 6; the checks below walk the document recursively.
+MAX_JSON_DEPTH = 20
 _ED25519_PUB_MULTICODEC = b"\xed\x01"
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -55,6 +63,8 @@ def b58encode(data: bytes) -> str:
 
 
 def b58decode(text: str) -> bytes:
+    if len(text) > MAX_B58_CHARS:
+        raise ValueError("base58 text too long")  # quadratic cost: never decode unbounded input
     n = 0
     for ch in text:
         n = n * 58 + _B58.index(ch)  # ValueError on a character outside the alphabet
@@ -242,11 +252,13 @@ _CODE_IN_ID = re.compile(r"/verify/([0-9A-Za-z-]{16,24})/?$")
 
 
 def credential_check(data: bytes) -> CredentialCheck:
+    if len(data) > MAX_CREDENTIAL_BYTES:
+        return CredentialCheck("malformed")
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return CredentialCheck("malformed")
-    if not _looks_like_credential(document):
+    if _depth(document) > MAX_JSON_DEPTH or not _looks_like_credential(document):
         return CredentialCheck("malformed")
     match = _CODE_IN_ID.search(document["id"])
     code = normalise(match.group(1)) if match else None
@@ -254,6 +266,19 @@ def credential_check(data: bytes) -> CredentialCheck:
     if code and check.signature != "malformed":
         check.certificate = Certificate.objects.select_related("module", "track").filter(code=code).first()
     return check
+
+
+def _depth(document) -> int:
+    """How deeply `document` nests, measured without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def _looks_like_credential(document) -> bool:
@@ -271,6 +296,8 @@ def _looks_like_credential(document) -> bool:
         and all(
             isinstance(proof.get(k), str) for k in ["type", "cryptosuite", "verificationMethod", "proofValue"]
         )
+        and len(proof["proofValue"]) <= MAX_PROOF_VALUE
+        and len(proof["verificationMethod"]) <= MAX_VERIFICATION_METHOD
     )
 
 

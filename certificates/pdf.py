@@ -15,13 +15,14 @@ each download renders from the certificate's snapshot.
 
 import io
 import logging
-import unicodedata
 from pathlib import Path
 
 import segno
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from accounts.names import printable
 
 from .models import Certificate
 
@@ -56,7 +57,10 @@ def certificate_pdf(certificate: Certificate, *, paper: str = "a4", logo: bytes 
 
 
 def _plain(text: str) -> str:
-    return unicodedata.normalize("NFC", text or "")
+    """NFC, without direction overrides or line breaks, and with a visible mark for any glyph the
+    font lacks (fpdf2 would drop it silently): accounts.names refuses these at entry, this covers
+    names stored before."""
+    return printable(text)
 
 
 def _date(moment) -> str:

@@ -1,9 +1,9 @@
 """A fixed-window counter per client IP, kept in Django's cache.
 
 Public verification needs no account, so the client's IP is the only handle on someone trying
-codes in bulk. The IP comes from allauth's adapter, which honours the same proxy settings as the
-log-in rate limits (ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER). The counter
-lives in the default cache: with several app processes that must be a shared cache (REDIS_URL).
+codes in bulk. The IP comes from allauth's adapter (accounts.adapter), which honours the same
+proxy setting as the log-in rate limits (TRUSTED_PROXY_COUNT). The counter lives in the default
+cache, which production shares between processes (the database, or Redis with REDIS_URL).
 """
 
 from allauth.account.adapter import get_adapter

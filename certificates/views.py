@@ -93,7 +93,8 @@ def verify_credential(request: HttpRequest) -> HttpResponse:
         return _verify_page(request, upload=upload, status=400)
     check = openbadges.credential_check(upload.cleaned_data["credential"].read())
     context = {"check": check, "certificate": check.certificate, "now": timezone.now()}
-    return render(request, "certificates/verify_credential.html", context)
+    status = 400 if check.signature == "malformed" else 200
+    return render(request, "certificates/verify_credential.html", context, status=status)
 
 
 @require_GET

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: sessions and authentication query the database before any view runs.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Before anything reads the body: refuse oversized requests unread (config/limits.py).
+    "config.limits.RequestSizeLimitMiddleware",
+    # A NUL byte in any URL, query, field or cookie is a clean 400, never a database error.
+    "config.limits.NulByteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -59,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff, owners and admins without two-step sign-in are sent to set it up (accounts/mfa.py).
+    "accounts.mfa.MFASetupRequiredMiddleware",
 ]
 
 # The benchmark swaps in bench.baseline, which adds its bare baseline view to these URLs.
@@ -89,13 +96,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------------------------
-# Optional Redis (REDIS_URL), off by default: shared by every app server for sessions, rate
-# limits and template fragments. Without it each process keeps its own local-memory cache.
+# Rate limits live in the cache, so in production every worker and server must share it: Redis
+# (REDIS_URL) when there is one, else a table in the database (created by a migration). Only a
+# local DEBUG run keeps a per-process memory cache; `check --deploy` warns about one in production.
 if REDIS_URL := env("REDIS_URL", default=""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "onguard_cache"}
+    }
 
 # --- Accounts -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -128,6 +140,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnGuard] "
 # Sessions end after two weeks, or when the browser closes for anyone who did not tick
 # "Remember me" (ACCOUNT_SESSION_REMEMBER = None lets the learner choose).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Password reset for an unknown address sends nothing, so the form cannot mail arbitrary people.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Rate limits key on the client address (behind TRUSTED_PROXY_COUNT proxies, see below) and, for
+# failed log-ins, on the account too: 5 wrong passwords for one address lock only that address.
 ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -137,6 +154,15 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
 }
+
+# Two-step sign-in: an authenticator app (TOTP) with recovery codes; required of staff, owners
+# and admins (accounts/mfa.py). Passkeys (WebAuthn) would need inline-script exceptions to the CSP.
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "OnGuard"
+# E-mail verification is optional here, and an unverified account is already usable: refusing it
+# a second factor would only leave it weaker.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -176,6 +202,11 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# --- Proxies ------------------------------------------------------------------------------------
+# How many reverse proxies append to X-Forwarded-For in front of the app (docs/deploy.md). 0, the
+# default, keys rate limits on REMOTE_ADDR, which is right only when clients connect directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # --- Security -----------------------------------------------------------------------------------
 # Strict CSP: our own origin only, no inline script or style.
 CONTENT_SECURITY_POLICY = {
@@ -204,10 +235,14 @@ PERMISSIONS_POLICY = {
 }  # fmt: skip
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# An expired form or blocked cookie: the site's page with quick exit, not Django's bare one.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer checks the app port over plain HTTP: answer it, don't redirect it.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -215,6 +250,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
+
+# --- Request sizes ------------------------------------------------------------------------------
+# The largest body we accept at all (a 2 MB logo plus the form); the proxy should refuse the same
+# (docs/deploy.md). Form fields may total 2 MB (a pasted 1 MB invitation CSV fits); uploads over
+# 256 KB go to a temporary file instead of memory.
+REQUEST_MAX_BYTES = 3 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # --- OnGuard ------------------------------------------------------------------------------------
 CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
@@ -237,6 +281,8 @@ CERTIFICATE_EXPIRY_NOTICE_DAYS = 30
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_without_traceback": {"()": "config.logfilters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+
+# The admin's own log-in form bypasses allauth's rate limits (and two-factor sign-in): send it
+# through the site's log-in instead, which redirects back to the admin (review M1).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -20,4 +25,5 @@ urlpatterns = [
 # Uploaded logos, served by Django only in development; production serves MEDIA_ROOT itself.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler500 = "courses.views.server_error"
+# A database error is the 503 page; anything else the friendly 500 (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -26,6 +26,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate limits live in the cache: one test's failed log-ins must not lock out the next test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_dashboard_cache():
     # Rolled-back test transactions can reuse ids; never let one test see another's rows.
     from compliance.reports import _ROWS_CACHE

@@ -200,3 +200,40 @@ def test_too_many_rows_at_once_is_an_error(org_a, owner):
     response = client_for(owner).post(reverse("orgs:invite_bulk", args=[org_a.slug]), {"text": text})
     assert response.status_code == 200 and "at most 2000" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_a_sign_up_that_loses_a_race_for_the_address_is_asked_to_log_in(org_a, owner, client, monkeypatch):
+    """Six simultaneous sign-ups on one link (review L4): the winners' account exists by the time a
+    loser creates its own; the loser gets the log-in page, not a 500."""
+    from accounts import invitation_views
+    from accounts.invitations import invitation_sign_up
+
+    (invitation,) = invite(org_a, owner, "race@school-a.org")
+
+    def lose_the_race(**kwargs):
+        make_user("race@school-a.org", name="The Winner")
+        return invitation_sign_up(**kwargs)
+
+    monkeypatch.setattr(invitation_views, "invitation_sign_up", lose_the_race)
+    response = client.post(
+        reverse("invitations:accept", args=[invitation.token]),
+        {"name": "Nia New", "password1": "a long safe password 42", "password2": "a long safe password 42"},
+    )
+    assert response.status_code == 409 and "Log in" in response.content.decode()
+    assert User.objects.filter(email__iexact="race@school-a.org").count() == 1
+    assert "_auth_user_id" not in client.session
+
+
+def test_plain_text_invitations_are_not_html_escaped(org_a, owner, django_capture_on_commit_callbacks):
+    """Review L6: `St Mary&#x27;s &amp; …` in subjects and bodies."""
+    org_a.name = "St Mary's & St John's School"
+    org_a.save(update_fields=["name"])
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations_create(
+            organisation=org_a, actor=owner, rows=[InviteRow(line=1, name="Siobhán O'Neil", email="s@x.org")]
+        )
+    (message,) = mail.outbox
+    assert message.subject.startswith("St Mary's & St John's School invites you")
+    assert "Hello Siobhán O'Neil," in message.body and "&#x27;" not in message.body
+    html = message.alternatives[0][0]
+    assert "St Mary&#x27;s &amp; St John&#x27;s" in html  # the HTML part stays escaped

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from certificates.models import Certificate
-from certificates.openbadges import credential_for, public_key_multibase
+from certificates.openbadges import MAX_CREDENTIAL_BYTES, credential_for, public_key_multibase
 from certificates.services import certificate_reissue, certificate_revoke
 from tests.certificates.conftest import complete_module
 
@@ -181,9 +181,45 @@ class TestCheckingACredentialFile:
 
     def test_no_file_or_a_huge_file_is_a_form_error(self, client):
         assert client.post(UPLOAD, {}).status_code == 400
-        response = self.upload(client, b" " * (256 * 1024 + 1))
+        response = self.upload(client, b" " * (MAX_CREDENTIAL_BYTES + 1))
         assert response.status_code == 400 and b"too large" in response.content
 
     def test_get_goes_back_to_the_form(self, client):
         response = client.get(UPLOAD)
         assert response.status_code == 302 and response.url == VERIFY
+
+
+class TestHostileCredentialFiles:
+    """The review's worst uploads (H1, L1): each is refused at once with a 4xx, never a 500 and
+    never after seconds of work. The status is asserted, not the time."""
+
+    def upload(self, client, data: bytes):
+        return client.post(UPLOAD, {"credential": SimpleUploadedFile("c.json", data, "application/json")})
+
+    def test_a_huge_proof_value_is_refused(self, client, certificate):
+        credential = credential_for(certificate)
+        credential["proof"]["proofValue"] = "z" + "2" * (250 * 1024)
+        response = self.upload(client, json.dumps(credential).encode())
+        assert response.status_code == 400
+
+    def test_a_long_proof_value_inside_the_size_limit_is_not_decoded(self, client, certificate):
+        credential = credential_for(certificate)
+        credential["proof"]["proofValue"] = "z" + "2" * 5000
+        response = self.upload(client, json.dumps(credential).encode())
+        assert response.status_code == 400 and "Not a readable credential" in response.content.decode()
+
+    def test_a_long_did_key_is_not_decoded(self, client, certificate):
+        credential = credential_for(certificate)
+        credential["proof"]["verificationMethod"] = "did:key:z" + "2" * 5000
+        response = self.upload(client, json.dumps(credential).encode())
+        assert response.status_code == 400 and "Not a readable credential" in response.content.decode()
+
+    @pytest.mark.parametrize("data", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 5000 + b"1" + b"}" * 5000])
+    def test_deeply_nested_json_is_refused_not_a_500(self, client, data):
+        assert self.upload(client, data).status_code == 400
+
+    def test_a_real_credential_with_a_deep_member_is_malformed(self, client, certificate):
+        credential = credential_for(certificate)
+        credential["credentialSubject"]["deep"] = json.loads("[" * 900 + "]" * 900)
+        response = self.upload(client, json.dumps(credential).encode())
+        assert response.status_code == 400 and "Not a readable credential" in response.content.decode()

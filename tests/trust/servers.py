@@ -32,6 +32,7 @@ def production_env(**extra) -> dict:
         ALLOWED_HOSTS="onguard.example.org,127.0.0.1",
         QUICK_EXIT_URL="https://www.weather.gov/",
         OPENBADGES_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        TRUSTED_PROXY_COUNT="1",  # the documented deployment: one nginx in front
     )
     env.update(extra)
     return env

@@ -83,3 +83,26 @@ def test_our_css_and_js_are_served_minified_and_compressed(production_server):
         assert "/*" not in text and "\n  " not in text, f"{asset} is not minified"
         status, headers, _ = get(production_server.url + asset, {**HTTPS, "Accept-Encoding": "gzip"})
         assert headers["Content-Encoding"] == "gzip"
+
+
+def test_a_plain_http_health_check_is_answered_not_redirected(production_server):
+    # A load balancer probing the app port sends no X-Forwarded-Proto (review L8).
+    status, _, body = get(production_server.url + "/healthz", {"Host": "onguard.example.org"})
+    assert status == 200 and '"database": "ok"' in body
+
+
+def test_an_oversized_upload_is_refused_by_the_real_server_before_it_is_sent(production_server):
+    # The review's 50 MB body: the server answers 413 from the headers alone, without the body.
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(production_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.putrequest("POST", "/verify/credential/", skip_host=True)
+    for name, value in {**HTTPS, "Content-Type": "application/octet-stream"}.items():
+        connection.putheader(name, value)
+    connection.putheader("Content-Length", str(50 * 1024 * 1024))
+    connection.endheaders(b"x" * 1024)
+    response = connection.getresponse()
+    assert response.status == 413
+    connection.close()

@@ -1,4 +1,5 @@
-"""REDIS_URL switches the cache and sessions to Redis; without it nothing needs Redis."""
+"""REDIS_URL switches the cache and sessions to Redis; without it production shares the cache
+through the database and nothing needs Redis."""
 
 import socket
 
@@ -21,11 +22,23 @@ def redis_running() -> bool:
         return False
 
 
-def test_without_redis_url_the_cache_is_local(tmp_path):
-    result = manage("shell", "-c", PROBE, env=production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3"))
+def test_without_redis_url_production_shares_the_cache_through_the_database(tmp_path):
+    """Rate limits must be counted once for all workers (review L5): the migrations create the
+    cache table, so a fresh production database needs nothing more."""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    assert manage("migrate", "-v0", env=env).returncode == 0
+    result = manage("shell", "-c", PROBE, env=env)
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.db", "ok"
-    ]  # fmt: skip
+        "django.core.cache.backends.db.DatabaseCache", "django.contrib.sessions.backends.db", "ok"
+    ], result.stderr  # fmt: skip
+
+
+def test_a_local_debug_run_keeps_a_memory_cache(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", DEBUG="True")
+    result = manage("shell", "-c", PROBE, env=env)
+    assert (
+        result.stdout.strip().splitlines()[-1].split()[0] == "django.core.cache.backends.locmem.LocMemCache"
+    )
 
 
 def test_redis_url_moves_cache_and_sessions_to_redis(tmp_path):
