@@ -175,6 +175,11 @@ class Membership(models.Model):
     def is_admin(self) -> bool:
         return self.role in self.ADMIN_ROLES
 
+    @property
+    def label(self) -> str:
+        """How forms list a member: name and e-mail (needs `user` selected)."""
+        return f"{self.user.name} ({self.user.email})"
+
 
 class OrganisationGroup(models.Model):
     """A named set of members ("Science department") to assign modules to at once."""

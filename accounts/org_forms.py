@@ -163,7 +163,7 @@ class GroupForm(GroupCreateForm):
         self.fields["members"].queryset = organisation.memberships.select_related("user").order_by(
             "user__name"
         )
-        self.fields["members"].label_from_instance = lambda m: f"{m.user.name} ({m.user.email})"
+        self.fields["members"].label_from_instance = lambda m: m.label
 
 
 class InvitationSignupForm(forms.Form):

@@ -15,10 +15,6 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def _member_label(membership: Membership) -> str:
-    return f"{membership.user.name} ({membership.user.email})"
-
-
 class AssignmentForm(forms.Form):
     WHAT = [("modules", _("One or more modules")), ("track", _("A whole track"))]
 
@@ -60,7 +56,7 @@ class AssignmentForm(forms.Form):
         self.fields["members"].queryset = organisation.memberships.select_related("user").order_by(
             "user__name"
         )
-        self.fields["members"].label_from_instance = _member_label
+        self.fields["members"].label_from_instance = lambda m: m.label
 
     def clean(self):
         data = super().clean()
@@ -88,7 +84,7 @@ class ExtensionForm(forms.Form):
         self.fields["member"].queryset = organisation.memberships.select_related("user").order_by(
             "user__name"
         )
-        self.fields["member"].label_from_instance = _member_label
+        self.fields["member"].label_from_instance = lambda m: m.label
 
 
 class DashboardFilterForm(forms.Form):
