@@ -114,6 +114,11 @@ class Organisation(models.Model):
     certificate_signatory_title = models.CharField(
         _("certificate signatory's title"), max_length=150, blank=True, validators=[name_validate]
     )
+    # A retake sooner than this after the previous attempt does not count towards the
+    # organisation's certificates (retakes stay unlimited; None: no wait).
+    retake_wait_hours = models.PositiveSmallIntegerField(
+        _("minimum wait before a retake counts (hours)"), null=True, blank=True
+    )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
         null=True,

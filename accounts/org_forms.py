@@ -40,10 +40,18 @@ class OrganisationSettingsForm(forms.ModelForm):
             "certificate_signatory_name",
             "certificate_signatory_title",
             "certificate_validity_months",
+            "retake_wait_hours",
         ]
+        help_texts = {
+            "retake_wait_hours": _(
+                "Optional. Learners can always retake a quiz, but a pass taken sooner than this "
+                "after their previous attempt will not count towards your certificates."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["retake_wait_hours"].widget.attrs.update({"min": 1, "max": 720})
         self.fields["certificate_validity_months"].min_value = 1
         self.fields["certificate_validity_months"].max_value = 120
         self.fields["certificate_validity_months"].widget.attrs.update({"min": 1, "max": 120})
@@ -52,6 +60,12 @@ class OrganisationSettingsForm(forms.ModelForm):
         value = self.cleaned_data["certificate_validity_months"]
         if value is not None and not 1 <= value <= 120:
             raise ValidationError(_("Enter a number of months from 1 to 120."))
+        return value
+
+    def clean_retake_wait_hours(self):
+        value = self.cleaned_data["retake_wait_hours"]
+        if value is not None and not 1 <= value <= 720:
+            raise ValidationError(_("Enter a number of hours from 1 to 720 (30 days), or leave it empty."))
         return value
 
     def clean_new_logo(self):

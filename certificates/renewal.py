@@ -5,9 +5,9 @@ fixed number of queries, so the module page, My learning, "Continue", track cert
 renewal all read the same answer."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from compliance.models import Assignment
@@ -79,3 +79,14 @@ def module_due_since(*, user, module: Module) -> datetime | None:
         ModuleProgress.objects.filter(user=user, module=module).values_list("completed_at", flat=True).first()
     )
     return modules_due_since(user=user, completions={module.pk: completed_at}).get(module.pk)
+
+
+def retake_wait(*, user, module: Module) -> timedelta | None:
+    """The longest minimum wait between quiz attempts that an organisation assigning `module` to
+    `user` asks for, before a retake counts towards its certificates (one query)."""
+    hours = (
+        Assignment.objects.applying_to(user)
+        .filter(Q(module=module) | Q(track__is_active=True, track__track_modules__module=module))
+        .aggregate(hours=Max("organisation__retake_wait_hours"))["hours"]
+    )
+    return timedelta(hours=hours) if hours else None

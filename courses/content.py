@@ -171,7 +171,7 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
             if any(other.slug == lesson.slug for other in lessons):
                 problems.add(lesson_path, "file name", f"lesson slug {lesson.slug!r} is used twice")
             lessons.append(lesson)
-    quiz = parse_quiz(folder / "quiz.yaml", problems, numbers)
+    quiz = parse_quiz(folder / "quiz.yaml", problems, numbers, objectives=len(objectives))
     if None in (slug, title, summary, minutes) or quiz is None:
         return None
     return ParsedModule(

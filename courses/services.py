@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates.renewal import module_due_since, modules_due_since
+from certificates.renewal import module_due_since, modules_due_since, retake_wait
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
@@ -78,10 +78,37 @@ def module_is_complete(*, user, module: Module, passed_after: datetime | None = 
     quiz = getattr(module, "quiz", None)
     if quiz is None:
         return True
-    passes = quiz.attempts.filter(user=user, passed=True)
+    passes = quiz.attempts.filter(user=user, passed=True, counts=True)
     if passed_after is not None:  # a renewal needs a pass after the certificate expired
         passes = passes.filter(submitted_at__gt=passed_after)
     return passes.exists()
+
+
+def quiz_attempts(*, user, module: Module, limit: int = 20) -> list:
+    """The learner's latest attempts at the module's quiz, newest first, each linking to its
+    review (one query; none for a guest)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Attempt.objects.filter(user=user, quiz__module=module).order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def attempt_counts(*, user, module: Module, submitted_at: datetime) -> bool:
+    """Whether a quiz attempt submitted now counts towards completing `module`: not when an
+    assigning organisation asks for a minimum wait between attempts and the learner's previous
+    attempt was more recent than that. Retakes are never refused; a too-soon one just does not
+    count (two queries)."""
+    wait = retake_wait(user=user, module=module)
+    if wait is None:
+        return True
+    previous = (
+        Attempt.objects.filter(user=user, quiz__module=module)
+        .order_by("-submitted_at")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+    return previous is None or submitted_at - previous >= wait
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from .services import (
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
+    quiz_attempts,
     recent_module,
 )
 
@@ -62,6 +63,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "done": done,
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
+        "attempts": quiz_attempts(user=request.user, module=module),
     }
     return render(request, "courses/module.html", context)
 

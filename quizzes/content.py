@@ -2,6 +2,7 @@
 
 ```yaml
 pass_mark: 80
+draw: 8                     # questions per attempt, drawn from the bank below
 scenarios:
   - slug: game-chat-gift
     title: A gift from a gaming friend
@@ -9,12 +10,15 @@ scenarios:
       ...
     questions:
       - slug: first-sign
+        objective: 1        # the module's first learning objective
         text: What is the most worrying part?
         kind: single        # single | multiple
         choices:
           - {key: a, text: ..., correct: true, feedback: ...}
 ```
-See docs/authoring.md for the whole guide.
+Every question tests one of the module's objectives; the bank must give every objective a
+question and hold at least `draw` questions (the course's standard, checked on the shipped course:
+1.5 times `draw`, two per objective). See docs/authoring.md for the whole guide.
 """
 
 from dataclasses import dataclass
@@ -38,6 +42,7 @@ class ParsedQuestion:
     slug: str
     text: str
     kind: str
+    objective: int | None
     choices: list[ParsedChoice]
 
 
@@ -52,16 +57,21 @@ class ParsedScenario:
 @dataclass
 class ParsedQuiz:
     pass_mark: int
+    draw: int
     scenarios: list[ParsedScenario]
 
 
-def parse_quiz(path: Path, problems: Problems, sources: set[int]) -> ParsedQuiz | None:
+def parse_quiz(path: Path, problems: Problems, sources: set[int], *, objectives: int) -> ParsedQuiz | None:
+    """`objectives`: how many learning objectives the module has (questions name one by number)."""
     data = read_yaml(path, problems)
     if data is None:
         return None
     pass_mark = require(data, "pass_mark", int, path, problems)
     if pass_mark is not None and not 1 <= pass_mark <= 100:
         problems.add(path, "pass_mark", "must be a percentage from 1 to 100")
+    draw = require(data, "draw", int, path, problems)
+    if draw is not None and draw < 1:
+        problems.add(path, "draw", "must be at least 1")
     scenarios: list[ParsedScenario] = []
     for i, raw in enumerate(require(data, "scenarios", list, path, problems) or []):
         where = f"scenarios[{i}]"
@@ -79,24 +89,47 @@ def parse_quiz(path: Path, problems: Problems, sources: set[int]) -> ParsedQuiz 
             questions=[],
         )
         for j, raw_q in enumerate(require(raw, "questions", list, path, problems, where) or []):
-            question = _parse_question(raw_q, path, f"{where}.questions[{j}]", problems, sources)
+            question = _parse_question(
+                raw_q, path, f"{where}.questions[{j}]", problems, sources, objectives=objectives
+            )
             if question is None:
                 continue
             if any(q.slug == question.slug for q in scenario.questions):
                 problems.add(path, f"{where}.questions[{j}].slug", f"{question.slug!r} is used twice")
             scenario.questions.append(question)
         scenarios.append(scenario)
-    if pass_mark is None or not scenarios:
+    if pass_mark is None or draw is None or not scenarios:
         return None
-    return ParsedQuiz(pass_mark=pass_mark, scenarios=scenarios)
+    _check_bank(path, problems, scenarios, draw=draw, objectives=objectives)
+    return ParsedQuiz(pass_mark=pass_mark, draw=draw, scenarios=scenarios)
 
 
-def _parse_question(raw, path: Path, where: str, problems: Problems, sources: set[int]):
+def _check_bank(path: Path, problems: Problems, scenarios, *, draw: int, objectives: int) -> None:
+    """Every attempt must be able to cover every objective: each has a question, the bank holds
+    at least `draw` questions, and `draw` leaves room for one question per objective."""
+    questions = [q for s in scenarios for q in s.questions]
+    if len(questions) < draw:
+        problems.add(path, "draw", f"is {draw}, but the bank has only {len(questions)} questions")
+    if draw < objectives:
+        problems.add(path, "draw", f"is {draw}, fewer than the module's {objectives} objectives")
+    tested = {q.objective for q in questions}
+    for number in range(1, objectives + 1):
+        if number not in tested:
+            problems.add(path, "questions", f"no question tests objective {number}")
+
+
+def _parse_question(raw, path: Path, where: str, problems: Problems, sources: set[int], *, objectives: int):
     if not isinstance(raw, dict):
         problems.add(path, where, "must be a mapping")
         return None
     slug = require_slug(raw, "slug", path, problems, where)
     text = require(raw, "text", str, path, problems, where)
+    objective = require(raw, "objective", int, path, problems, where)
+    if objective is not None and not 1 <= objective <= objectives:
+        problems.add(
+            path, f"{where}.objective", f"is {objective}, but the module has objectives 1 to {objectives}"
+        )
+        objective = None
     kind = raw.get("kind", "single")
     if kind not in Question.Kind.values:
         problems.add(path, f"{where}.kind", f"must be one of {Question.Kind.values}")
@@ -136,13 +169,15 @@ def _parse_question(raw, path: Path, where: str, problems: Problems, sources: se
         problems.add(path, f"{where}.choices", "needs at least one correct choice")
     if slug is None or text is None:
         return None
-    return ParsedQuestion(slug=slug, text=text.strip(), kind=kind, choices=choices)
+    return ParsedQuestion(slug=slug, text=text.strip(), kind=kind, objective=objective, choices=choices)
 
 
 def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
     """Write a parsed quiz for `module` in place (by slug and key); return its question count.
     Scenarios, questions and choices gone from the file are deactivated, keeping old answers."""
-    quiz, _ = Quiz.objects.update_or_create(module=module, defaults={"pass_mark": parsed.pass_mark})
+    quiz, _ = Quiz.objects.update_or_create(
+        module=module, defaults={"pass_mark": parsed.pass_mark, "draw": parsed.draw}
+    )
     seen_scenarios, seen_questions, seen_choices = [], [], []
     for s_pos, item in enumerate(parsed.scenarios):
         scenario, _ = Scenario.objects.update_or_create(
@@ -160,7 +195,13 @@ def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
             question, _ = Question.objects.update_or_create(
                 scenario=scenario,
                 slug=q.slug,
-                defaults={"text": q.text, "kind": q.kind, "position": q_pos, "is_active": True},
+                defaults={
+                    "text": q.text,
+                    "kind": q.kind,
+                    "objective": q.objective,
+                    "position": q_pos,
+                    "is_active": True,
+                },
             )
             seen_questions.append(question.pk)
             for c_pos, c in enumerate(q.choices):

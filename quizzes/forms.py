@@ -1,22 +1,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
+from .models import Draw, Question
 
 
 class QuizForm(forms.Form):
-    """One field per question, named `q-<id>`, plus the attempt token.
+    """One field per drawn question, named `q-<id>`, plus the draw's token.
 
-    Choice values are checked against their own question: a value that is not a choice of that
-    question is a forged request (the view answers 400) rather than a form error."""
+    A choice's value is its place in the draw's shuffled order ("0", "1", ...), so nothing in the
+    page says which choice is right; `selected()` turns places back into choices. A value outside
+    a question's places, or a question outside the draw, is a forged request (the view answers
+    400) rather than a form error."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, questions: list[Question], *args, **kwargs):
+    def __init__(self, questions: list[Question], draw: Draw, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.draw = draw
         self.questions = questions
+        self.order: dict[int, list[int]] = {}
         for question in questions:
-            choices = [(str(c.pk), c.text) for c in question.choices.all()]
+            by_id = {c.pk: c for c in question.choices.all()}
+            order = [pk for pk in draw.choices_of(question.pk) if pk in by_id]
+            self.order[question.pk] = order
+            choices = [(str(i), by_id[pk].text) for i, pk in enumerate(order)]
             if question.kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(
                     choices=choices,
@@ -34,7 +41,7 @@ class QuizForm(forms.Form):
             self.fields[f"q-{question.pk}"] = field
 
     def has_forged_values(self) -> bool:
-        """True if the POST names a question not in this quiz or a choice not of its question."""
+        """True if the POST names a question outside the draw or a choice outside its question."""
         if not self.is_bound:
             return False
         for name in self.data:
@@ -49,14 +56,27 @@ class QuizForm(forms.Form):
         return False
 
     def selected(self) -> dict[int, set[int]]:
+        """The choices ticked, by identity: question id -> choice ids."""
         result = {}
         for name, field in self.fields.items():
             if name.startswith("q-"):
                 value = self.cleaned_data[name]
-                values = value if isinstance(value, list) else [value]
-                result[field.question.pk] = {int(v) for v in values}
+                places = value if isinstance(value, list) else [value]
+                order = self.order[field.question.pk]
+                result[field.question.pk] = {order[int(p)] for p in places}
         return result
 
     def sections(self, scenarios) -> list[tuple]:
-        """(scenario, [bound field per question]) in order, for the template."""
-        return [(s, [self[f"q-{q.pk}"] for q in s.questions.all()]) for s in scenarios]
+        """(scenario, [(number, bound field)]) for the drawn questions, in order, numbered
+        through the whole quiz; scenarios with no drawn question are left out."""
+        drawn = {q.pk for q in self.questions}
+        result, number = [], 0
+        for scenario in scenarios:
+            fields = []
+            for question in scenario.questions.all():
+                if question.pk in drawn:
+                    number += 1
+                    fields.append((number, self[f"q-{question.pk}"]))
+            if fields:
+                result.append((scenario, fields))
+        return result

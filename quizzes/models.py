@@ -1,6 +1,7 @@
-"""Scenario quizzes and learners' attempts at them: a quiz is scenarios of questions of choices
-(loaded from content/ by slug and key); an attempt records one graded submission, the content
-version it was taken on, and the choices ticked for each question."""
+"""Scenario quizzes and learners' attempts at them: a quiz is a bank of scenarios of questions of
+choices (loaded from content/ by slug and key), each question tagged with a learning objective; a
+draw is the questions and choice order one attempt's form shows; an attempt records one graded
+submission, the content version it was taken on, and the choices ticked for each question."""
 
 import uuid
 
@@ -15,6 +16,8 @@ from courses.models import Module
 class Quiz(models.Model):
     module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
     pass_mark = models.PositiveSmallIntegerField(help_text="Percent of questions right to pass.")
+    # Questions drawn from the bank for one attempt (every objective covered); None: all of them.
+    draw = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -53,6 +56,8 @@ class Question(models.Model):
     slug = models.SlugField(max_length=80)
     text = models.TextField()
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.SINGLE)
+    # The module's learning objective it tests: a 1-based position in Module.objectives.
+    objective = models.PositiveSmallIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -81,6 +86,32 @@ class Choice(models.Model):
         return self.text
 
 
+class Draw(models.Model):
+    """The questions (in order) and each question's choices (in a shuffled order) that one
+    attempt's form shows, fixed on the server when the form is made. Its token becomes the
+    attempt's, so a reload or a stale tab shows the same order, and grading goes by choice
+    identity, never by position. The form names choices by their place in `choice_ids`, so
+    nothing in the page says which is right."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_draws")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="draws")
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    # Question ids in display order, and for each (as a string key) its choice ids in display order.
+    question_ids = models.JSONField()
+    choice_ids = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "quiz", "-created_at"], name="draw_latest")]
+
+    def __str__(self) -> str:
+        return f"{len(self.question_ids)} questions for {self.user_id} on {self.quiz_id}"
+
+    def choices_of(self, question_id: int) -> list[int]:
+        return self.choice_ids[str(question_id)]
+
+
 class Attempt(models.Model):
     """One graded submission. `token` comes from the form the learner was shown, so the same
     form submitted twice (double click, two tabs, a retried request) maps to one attempt."""
@@ -94,6 +125,9 @@ class Attempt(models.Model):
     question_count = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(help_text="Percent right, rounded down.")
     passed = models.BooleanField()
+    # False for a retake taken sooner than an assigning organisation's minimum wait: it is
+    # recorded and reviewed, but does not complete the module (nor earn that certificate).
+    counts = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-submitted_at"]

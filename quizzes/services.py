@@ -1,19 +1,29 @@
-"""Taking a quiz: loading it for display, and submitting an attempt exactly once."""
+"""Taking a quiz: drawing an attempt's questions and choice order, submitting it exactly once,
+and reviewing it.
 
+The review policy: after a failed attempt the learner sees which questions they got wrong and the
+feedback on the choices they picked, but not which choices were right; after a pass, everything.
+Retakes are unlimited."""
+
+import random
 import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from courses.models import Module
-from courses.services import module_refresh_completion
+from courses.services import attempt_counts, module_refresh_completion
 
+from .drawing import BankQuestion, draw_questions, shuffled
 from .grading import grade
-from .models import Answer, Attempt, Choice, Question, Quiz, Scenario
+from .models import Answer, Attempt, Choice, Draw, Question, Quiz, Scenario
+
+# Draws use the operating system's randomness: a learner cannot predict the next one.
+_RANDOM = random.SystemRandom()
 
 
 def get_quiz(module: Module) -> Quiz:
@@ -27,7 +37,9 @@ def get_quiz(module: Module) -> Quiz:
         "scenarios",
         queryset=Scenario.objects.filter(is_active=True).order_by("position").prefetch_related(questions),
     )
-    return get_object_or_404(Quiz.objects.prefetch_related(scenarios), module=module)
+    quiz = get_object_or_404(Quiz.objects.prefetch_related(scenarios), module=module)
+    quiz.module = module  # already fetched: no second query for quiz.module
+    return quiz
 
 
 def get_attempt_for_user(user, token) -> Attempt:
@@ -43,30 +55,84 @@ def quiz_questions(quiz: Quiz) -> list[Question]:
     return [q for s in quiz.scenarios.all() for q in s.questions.all()]
 
 
+def bank(quiz: Quiz) -> list[BankQuestion]:
+    return [
+        BankQuestion(q.pk, q.objective, tuple(c.pk for c in q.choices.all())) for q in quiz_questions(quiz)
+    ]
+
+
+def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
+    """The learner's open form for this quiz: the draw they were last shown and have not yet
+    submitted (so a reload shows the same questions in the same order), or a new one that
+    prefers the questions they did not see last time. One query to find it, two more to make one."""
+    latest = list(
+        Draw.objects.filter(user=user, quiz=quiz)
+        .annotate(submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))))
+        .order_by("-created_at", "-pk")[:1]
+    )
+    if latest and not latest[0].submitted and latest[0].content_hash == quiz.module.content_hash:
+        return latest[0]
+    recent = latest[0].question_ids if latest else ()
+    chosen = draw_questions(bank(quiz), quiz.draw, recent=recent, rng=rng)
+    return Draw.objects.create(
+        user=user,
+        quiz=quiz,
+        content_hash=quiz.module.content_hash,
+        created_at=timezone.now(),
+        question_ids=[q.id for q in chosen],
+        choice_ids={str(q.id): shuffled(q.choice_ids, rng) for q in chosen},
+    )
+
+
+def get_draw_for_user(user, quiz: Quiz, token) -> Draw:
+    """The form `token` names: 404 if there is none for this quiz; PermissionDenied if it is
+    someone else's (a shared or forged token)."""
+    draw = Draw.objects.filter(token=token, quiz=quiz).first()
+    if draw is None:
+        raise Http404
+    if draw.user_id != user.pk:
+        raise PermissionDenied("This quiz form belongs to someone else.")
+    return draw
+
+
+def draw_questions_of(draw: Draw, quiz: Quiz) -> list[Question]:
+    """The draw's questions, in its order, from the quiz already fetched (no query); a question
+    no longer in the quiz is left out (the content changed since the form was made)."""
+    by_id = {q.pk: q for q in quiz_questions(quiz)}
+    return [by_id[pk] for pk in draw.question_ids if pk in by_id]
+
+
 def attempt_submit(
     *, user, quiz: Quiz, token: uuid.UUID, selected: dict[int, set[int]]
 ) -> tuple[Attempt, bool]:
     """Grade and record one attempt. Returns (attempt, created).
 
-    `selected` must already be validated (every question answered, choices belong to their
-    question). The attempt's token is unique in the database, so the same form submitted twice,
-    even concurrently, records one attempt: the loser of the race gets the winner's attempt back
-    with created=False."""
-    questions = quiz_questions(quiz)
+    The questions graded are those of the form's draw (all the bank's when no form was drawn, as
+    for attempts made before drawing existed, or in tests). `selected` must already be validated
+    (every graded question answered, choices belong to their question); it is graded by choice
+    identity. The token is unique in the database, so the same form submitted twice, even
+    concurrently, records one attempt: the loser of the race gets the winner's attempt back with
+    created=False."""
+    draw = Draw.objects.filter(token=token).first()
+    if draw is not None and draw.user_id != user.pk:
+        raise PermissionDenied("This quiz form belongs to someone else.")
+    questions = draw_questions_of(draw, quiz) if draw is not None else quiz_questions(quiz)
     correct = {q.pk: [c.pk for c in q.choices.all() if c.correct] for q in questions}
     result = grade(correct, selected, quiz.pass_mark)
+    now = timezone.now()
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 token=token,
                 user=user,
                 quiz=quiz,
-                content_hash=quiz.module.content_hash,
-                submitted_at=timezone.now(),
+                content_hash=draw.content_hash if draw is not None else quiz.module.content_hash,
+                submitted_at=now,
                 correct_count=result.correct_count,
                 question_count=result.question_count,
                 score=result.score,
                 passed=result.passed,
+                counts=attempt_counts(user=user, module=quiz.module, submitted_at=now),
             )
             answers = Answer.objects.bulk_create(
                 Answer(attempt=attempt, question_id=q.pk, correct=result.per_question[q.pk])
@@ -77,7 +143,7 @@ def attempt_submit(
                 for answer in answers
                 for choice_id in sorted(selected[answer.question_id])
             )
-            if result.passed:
+            if result.passed and attempt.counts:
                 module_refresh_completion(user=user, module=quiz.module)
     except IntegrityError:
         existing = Attempt.objects.filter(token=token).first()
@@ -90,12 +156,16 @@ def attempt_submit(
 
 
 def attempt_review(attempt: Attempt, quiz: Quiz) -> list[dict]:
-    """For the result page: each scenario with, for every question answered, the learner's
-    choices, the correct ones and every choice's feedback (2 queries beyond the quiz's)."""
+    """For the result page, each scenario with the questions answered in this attempt, in the
+    order the learner saw them (2 or 3 queries beyond the quiz's). After a pass every choice is
+    listed, with which are best and why; after a failed attempt only the learner's own choices,
+    with their feedback, and whether the question was right: never the right answers."""
+    reveal = attempt.passed
     answers = {
         a.question_id: a
         for a in attempt.answers.prefetch_related(Prefetch("choices", queryset=Choice.objects.only("id")))
     }
+    draw = Draw.objects.filter(token=attempt.token).only("choice_ids").first()
     sections = []
     for scenario in quiz.scenarios.all():
         items = []
@@ -104,11 +174,16 @@ def attempt_review(attempt: Attempt, quiz: Quiz) -> list[dict]:
             if answer is None:
                 continue
             chosen = {c.pk for c in answer.choices.all()}
+            choices = list(question.choices.all())
+            if draw is not None and str(question.pk) in draw.choice_ids:
+                place = {pk: i for i, pk in enumerate(draw.choices_of(question.pk))}
+                choices.sort(key=lambda c: place.get(c.pk, len(place)))
+            shown = choices if reveal else [c for c in choices if c.pk in chosen]
             items.append(
                 {
                     "question": question,
                     "correct": answer.correct,
-                    "choices": [{"choice": c, "selected": c.pk in chosen} for c in question.choices.all()],
+                    "choices": [{"choice": c, "selected": c.pk in chosen} for c in shown],
                 }
             )
         if items:

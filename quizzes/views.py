@@ -16,9 +16,11 @@ from .services import (
     attempt_review,
     attempt_submit,
     best_attempt,
+    draw_for,
+    draw_questions_of,
     get_attempt_for_user,
+    get_draw_for_user,
     get_quiz,
-    quiz_questions,
 )
 
 
@@ -27,14 +29,24 @@ from .services import (
 def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_module(slug)
     quiz = get_quiz(module)
-    questions = quiz_questions(quiz)
     if request.method == "POST":
-        form = QuizForm(questions, request.POST)
+        token = _token(request.POST.get("token"))
+        draw = get_draw_for_user(request.user, quiz, token)
+        if draw.content_hash != module.content_hash:
+            messages.warning(
+                request,
+                _(
+                    "This quiz was updated after you opened it, so those answers were not saved. "
+                    "Here is the current quiz."
+                ),
+            )
+            return redirect("quizzes:quiz", slug)
+        form = QuizForm(draw_questions_of(draw, quiz), draw, request.POST)
         if form.has_forged_values():
-            raise BadRequest("quiz POST names a question or choice outside this quiz")
+            raise BadRequest("quiz POST names a question or choice outside this form")
         if form.is_valid():
             attempt, created = attempt_submit(
-                user=request.user, quiz=quiz, token=form.cleaned_data["token"], selected=form.selected()
+                user=request.user, quiz=quiz, token=token, selected=form.selected()
             )
             if not created:
                 messages.info(
@@ -45,18 +57,26 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 )
             return redirect(attempt)
-        if "token" in form.errors:
-            raise BadRequest("quiz POST has no valid attempt token")
     else:
-        form = QuizForm(questions, initial={"token": uuid.uuid4()})
+        draw = draw_for(user=request.user, quiz=quiz)
+        form = QuizForm(draw_questions_of(draw, quiz), draw, initial={"token": draw.token})
+    sections = form.sections(quiz.scenarios.all())
     context = {
         "module": module,
         "quiz": quiz,
         "form": form,
-        "sections": form.sections(quiz.scenarios.all()),
+        "sections": sections,
+        "total": len(form.questions),
         "best": best_attempt(user=request.user, quiz=quiz),
     }
     return render(request, "quizzes/quiz.html", context)
+
+
+def _token(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise BadRequest("quiz POST has no valid attempt token") from None
 
 
 @login_required

@@ -5,12 +5,14 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from compliance.assignments import assignment_create
 from courses.models import Module, ModuleProgress, Track
 from courses.services import lesson_complete
+from quizzes.models import Draw, Question
 from quizzes.services import attempt_submit, get_quiz, quiz_questions
 
 
@@ -27,6 +29,26 @@ def answers(quiz, right: bool = True) -> dict[int, set[int]]:
 def take_quiz(user, slug: str, right: bool = True):
     quiz = get_quiz(Module.objects.get(slug=slug))
     return attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=answers(quiz, right))[0]
+
+
+def open_form(client, slug="first-steps") -> Draw:
+    """Open the quiz page as the client's learner: the form they are shown (its draw)."""
+    assert client.get(reverse("quizzes:quiz", args=[slug])).status_code == 200
+    return Draw.objects.filter(quiz__module__slug=slug).latest("created_at", "pk")
+
+
+def form_data(client, right=True, slug="first-steps", draw=None, **overrides):
+    """What the learner's browser posts for the form they were shown: each choice by its place
+    in the draw's shuffled order."""
+    draw = draw or open_form(client, slug)
+    data = {"token": str(draw.token)}
+    for qid in draw.question_ids:
+        choices = list(Question.objects.get(pk=qid).choices.all())
+        picked = [c for c in choices if c.correct] if right else [next(c for c in choices if not c.correct)]
+        order = draw.choices_of(qid)
+        data[f"q-{qid}"] = [str(order.index(c.pk)) for c in picked]
+    data.update(overrides)
+    return data
 
 
 def complete_module(user, slug: str):

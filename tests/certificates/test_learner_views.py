@@ -3,7 +3,6 @@ and Open Badge downloads that only the holder gets."""
 
 import io
 import re
-import uuid
 
 import pytest
 from django.test import Client
@@ -15,8 +14,8 @@ from certificates.openbadges import credential_check
 from certificates.services import certificate_reissue, certificate_revoke
 from courses.models import Lesson
 from courses.services import lesson_complete
-from quizzes.models import Question
 from tests.certificates.conftest import complete_module
+from tests.steps import form_data
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -29,22 +28,15 @@ def certificate(parent):
     return Certificate.objects.get(user=parent)
 
 
-def quiz_form(slug: str, right: bool = True) -> dict:
-    data = {"token": str(uuid.uuid4())}
-    for question in Question.objects.filter(scenario__quiz__module__slug=slug).prefetch_related("choices"):
-        choices = list(question.choices.all())
-        picked = [c for c in choices if c.correct] if right else [next(c for c in choices if not c.correct)]
-        data[f"q-{question.pk}"] = [str(c.pk) for c in picked]
-    return data
-
-
 class TestOfferedAtOnce:
     def test_passing_the_last_quiz_of_a_track_offers_both_certificates(self, parent_client, parent):
         complete_module(parent, "first-steps")
         for lesson in Lesson.objects.filter(module__slug="second-steps"):
             lesson_complete(user=parent, lesson=lesson)
         response = parent_client.post(
-            reverse("quizzes:quiz", args=["second-steps"]), quiz_form("second-steps"), follow=True
+            reverse("quizzes:quiz", args=["second-steps"]),
+            form_data(parent_client, slug="second-steps"),
+            follow=True,
         )
         content = response.content.decode()
         assert "Your certificates" in content
@@ -56,7 +48,7 @@ class TestOfferedAtOnce:
         for lesson in Lesson.objects.filter(module__slug="first-steps"):
             lesson_complete(user=parent, lesson=lesson)
         response = parent_client.post(
-            reverse("quizzes:quiz", args=["first-steps"]), quiz_form("first-steps", False), follow=True
+            reverse("quizzes:quiz", args=["first-steps"]), form_data(parent_client, right=False), follow=True
         )
         assert b"Not passed this time" in response.content and b"Your certificate" not in response.content
 

@@ -59,6 +59,33 @@ def _check_text(name: str, text: str, problems: list[str]) -> None:
             problems.append(f"{name}: text number {code} is not one of {sorted(ALLOWED_TEXT)}")
 
 
+def bank_problems(name: str, module: dict, quiz: dict) -> list[str]:
+    """The course's standard for a question bank (issue: quizzes that measure learning): at least
+    1.5 times the questions drawn, two questions per objective so a retake can vary, and no cue:
+    the correct choice is the longest in at most a third of single-answer questions, and "choose
+    all" questions vary in how many are right (one, and all but one, among them)."""
+    problems = []
+    questions = [q for s in quiz.get("scenarios", []) for q in s.get("questions", [])]
+    draw = quiz.get("draw") or len(questions)
+    if len(questions) < 1.5 * draw:
+        problems.append(f"{name}/quiz.yaml: bank of {len(questions)} is less than 1.5 x draw {draw}")
+    for number in range(1, len(module.get("objectives", [])) + 1):
+        if sum(q.get("objective") == number for q in questions) < 2:
+            problems.append(f"{name}/quiz.yaml: objective {number} has fewer than two questions")
+    singles = [q for q in questions if q.get("kind", "single") == "single"]
+    longest = sum(1 for q in singles if max(q["choices"], key=lambda c: len(c["text"]))["correct"])
+    if singles and longest > len(singles) / 3:
+        problems.append(f"{name}/quiz.yaml: the correct choice is the longest in {longest} of {len(singles)}")
+    counts = [
+        (sum(c["correct"] for c in q["choices"]), len(q["choices"])) for q in questions if q not in singles
+    ]
+    if counts and not (any(k == 1 for k, _n in counts) and any(k == n - 1 for k, n in counts)):
+        problems.append(
+            f'{name}/quiz.yaml: "choose all" questions need one with a single right choice and one with all but one'
+        )
+    return problems
+
+
 def course_problems(root: Path) -> list[str]:
     problems: list[str] = []
     for folder in sorted(p for p in (root / "modules").iterdir() if p.is_dir()):
@@ -87,4 +114,14 @@ def course_problems(root: Path) -> list[str]:
             split = split_front_matter(text)
             if split and (value := grade(split[1])) > MAX_GRADE:
                 problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
+    return problems
+
+
+def course_bank_problems(root: Path) -> list[str]:
+    """bank_problems for every module of a content tree."""
+    problems = []
+    for folder in sorted(p for p in (root / "modules").iterdir() if p.is_dir()):
+        module = yaml.safe_load((folder / "module.yaml").read_text())
+        quiz = yaml.safe_load((folder / "quiz.yaml").read_text())
+        problems.extend(bank_problems(folder.name, module, quiz))
     return problems

@@ -94,6 +94,30 @@ def test_each_standard_catches_a_breach(tree, path, old, new, expected):
     assert any(expected in problem for problem in course_problems(tree)), course_problems(tree)
 
 
+def test_shipped_question_banks_are_big_enough_and_give_no_cue():
+    from .quality import course_bank_problems
+
+    assert course_bank_problems(SHIPPED_CONTENT) == []
+
+
+def test_a_cued_bank_is_caught():
+    from .quality import bank_problems
+
+    module = {"objectives": ["One", "Two"]}
+    long_right = {
+        "objective": 1,
+        "choices": [
+            {"text": "The long and careful right answer", "correct": True},
+            {"text": "Short", "correct": False},
+        ],
+    }
+    quiz = {"draw": 2, "scenarios": [{"questions": [long_right, long_right]}]}
+    problems = bank_problems("m", module, quiz)
+    assert any("less than 1.5 x draw" in p for p in problems)
+    assert any("objective 2 has fewer than two" in p for p in problems)
+    assert any("is the longest in 2 of 2" in p for p in problems)
+
+
 def test_missing_quiz_is_caught(tree):
     (tree / "modules" / "01-first-steps" / "quiz.yaml").unlink()
     assert "01-first-steps: has no quiz.yaml" in course_problems(tree)

@@ -128,6 +128,42 @@ def test_removed_lessons_and_choices_are_deactivated_not_deleted(db, tree):
             "quiz.yaml: is not valid YAML",
         ),
         (
+            "modules/01-first-steps/quiz.yaml",
+            "      - slug: worry\n        objective: 1\n",
+            "      - slug: worry\n",
+            "questions[0].objective: is required",
+        ),
+        (
+            "modules/01-first-steps/quiz.yaml",
+            "      - slug: worry\n        objective: 1\n",
+            "      - slug: worry\n        objective: 2\n",
+            "questions[0].objective: is 2, but the module has objectives 1 to 1",
+        ),
+        (
+            "modules/01-first-steps/quiz.yaml",
+            "draw: 2",
+            "draw: 3",
+            "quiz.yaml: draw: is 3, but the bank has only 2 questions",
+        ),
+        (
+            "modules/01-first-steps/quiz.yaml",
+            "draw: 2\n",
+            "",
+            "quiz.yaml: draw: is required",
+        ),
+        (
+            "modules/01-first-steps/module.yaml",
+            "objectives: [Know the first thing.]",
+            "objectives: [Know the first thing., Know the second thing., Know the third.]",
+            "quiz.yaml: questions: no question tests objective 2",
+        ),
+        (
+            "modules/01-first-steps/module.yaml",
+            "objectives: [Know the first thing.]",
+            "objectives: [Know the first thing., Know the second thing., Know the third.]",
+            "quiz.yaml: draw: is 2, fewer than the module's 3 objectives",
+        ),
+        (
             "course.yaml",
             "[first-steps, second-steps]",
             "[first-steps, nowhere]",

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from courses.models import Module
 from quizzes.models import Answer, Attempt, Question
-from quizzes.services import attempt_submit, get_quiz
+from quizzes.services import attempt_submit, draw_for, get_quiz
+from tests.steps import answers, form_data, open_form
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -23,17 +24,6 @@ def questions(slug="first-steps"):
         q.slug: q
         for q in Question.objects.filter(scenario__quiz__module__slug=slug).prefetch_related("choices")
     }
-
-
-def form_data(right=True, token=None, slug="first-steps", **overrides):
-    qs = questions(slug)
-    data = {"token": str(token or uuid.uuid4())}
-    for q in qs.values():
-        choices = list(q.choices.all())
-        picked = [c for c in choices if c.correct] if right else [next(c for c in choices if not c.correct)]
-        data[f"q-{q.pk}"] = [str(c.pk) for c in picked]
-    data.update(overrides)
-    return data
 
 
 class TestTakingTheQuiz:
@@ -49,37 +39,48 @@ class TestTakingTheQuiz:
         assert b'class="chat-list"' in response.content
 
     def test_passing_submit_grades_and_shows_result(self, parent_client, parent):
-        response = parent_client.post(QUIZ, form_data(right=True), follow=True)
+        response = parent_client.post(QUIZ, form_data(parent_client, right=True), follow=True)
         attempt = Attempt.objects.get(user=parent)
         assert attempt.passed and attempt.score == 100 and attempt.question_count == 2
         assert response.redirect_chain[-1][0] == attempt.get_absolute_url()
         assert b"You passed" in response.content
 
-    def test_failing_submit_shows_feedback_for_every_choice_and_retake(self, parent_client):
-        response = parent_client.post(QUIZ, form_data(right=False), follow=True)
-        assert b"Not passed this time" in response.content
+    def test_a_failed_attempt_explains_the_choices_made_but_never_reveals_the_right_ones(self, parent_client):
+        response = parent_client.post(QUIZ, form_data(parent_client, right=False), follow=True)
+        page = response.content.decode()
+        assert "Not passed this time" in page and "Retake the quiz" in page
+        # The wrong choices the learner picked, with why they are not the best response...
+        assert "Gifts matter but secrecy matters more." in page and "Your answer" in page
+        assert "Not quite" in page
+        # ...and nothing that says which choices were right.
+        for right in ["Secrecy is a warning sign.", "Calm helps the child talk.", "Evidence helps a report."]:
+            assert right not in page
+        assert "Best answer" not in page and "is-correct" not in page
+
+    def test_a_pass_shows_every_choice_with_the_best_answers(self, parent_client):
+        response = parent_client.post(QUIZ, form_data(parent_client, right=True), follow=True)
+        page = response.content.decode()
         for feedback in [
-            b"Secrecy is a warning sign.",
-            b"Gifts matter but secrecy matters more.",
-            b"Shouting shuts the child down.",
+            "Secrecy is a warning sign.",
+            "Gifts matter but secrecy matters more.",
+            "Shouting shuts the child down.",
         ]:
-            assert feedback in response.content
-        assert b"Your answer" in response.content and b"Correct answer" in response.content
-        assert b"Retake the quiz" in response.content
+            assert feedback in page
+        assert "Best answer" in page and "Your answer" in page
 
     def test_retake_records_a_new_attempt(self, parent_client, parent):
-        parent_client.post(QUIZ, form_data(right=False))
-        parent_client.post(QUIZ, form_data(right=True))
+        parent_client.post(QUIZ, form_data(parent_client, right=False))
+        parent_client.post(QUIZ, form_data(parent_client, right=True))
         assert sorted(Attempt.objects.filter(user=parent).values_list("score", flat=True)) == [0, 100]
 
     def test_attempt_remembers_the_content_version(self, parent_client, parent):
-        parent_client.post(QUIZ, form_data())
+        parent_client.post(QUIZ, form_data(parent_client))
         assert Attempt.objects.get().content_hash == Module.objects.get(slug="first-steps").content_hash
 
 
 class TestBadInput:
     def test_unanswered_question_reshows_form_with_answers_kept_and_saves_nothing(self, parent_client):
-        data = form_data()
+        data = form_data(parent_client)
         unanswered = next(k for k in data if k.startswith("q-"))
         kept_key, kept = [(k, v) for k, v in data.items() if k.startswith("q-") and k != unanswered][0]
         del data[unanswered]
@@ -95,21 +96,20 @@ class TestBadInput:
 
     def test_choice_of_another_question_is_400(self, parent_client):
         qs = questions()
-        data = form_data()
-        other_choice = qs["actions"].choices.first()
-        data[f"q-{qs['worry'].pk}"] = [str(other_choice.pk)]
+        data = form_data(parent_client)
+        data[f"q-{qs['worry'].pk}"] = ["2"]  # "actions" has a third choice; "worry" has two
         assert parent_client.post(QUIZ, data).status_code == 400
         assert not Attempt.objects.exists()
 
     def test_choice_of_another_quiz_is_400(self, parent_client):
-        data = form_data()
+        data = form_data(parent_client)
         foreign = questions("second-steps")["worry"].choices.first()
         data[f"q-{questions()['worry'].pk}"] = [str(foreign.pk)]
         assert parent_client.post(QUIZ, data).status_code == 400
         assert not Attempt.objects.exists()
 
     def test_question_of_another_quiz_is_400(self, parent_client):
-        data = form_data()
+        data = form_data(parent_client)
         foreign = questions("second-steps")["worry"]
         data[f"q-{foreign.pk}"] = [str(foreign.choices.first().pk)]
         assert parent_client.post(QUIZ, data).status_code == 400
@@ -117,17 +117,25 @@ class TestBadInput:
 
     @pytest.mark.parametrize("value", ["abc", "1.5", "", "-1", "99999999999999999999"])
     def test_non_numeric_or_unknown_choice_ids_are_400(self, parent_client, value):
-        data = form_data()
+        data = form_data(parent_client)
         data[f"q-{questions()['worry'].pk}"] = [value]
         assert parent_client.post(QUIZ, data).status_code == 400
         assert not Attempt.objects.exists()
 
     def test_forged_token_is_400(self, parent_client):
-        assert parent_client.post(QUIZ, form_data(token="not-a-uuid")).status_code == 400
+        assert parent_client.post(QUIZ, form_data(parent_client, token="not-a-uuid")).status_code == 400
+        assert not Attempt.objects.exists()
+
+    def test_a_token_no_form_was_made_for_is_404(self, parent_client):
+        data = form_data(parent_client, token=str(uuid.uuid4()))
+        assert parent_client.post(QUIZ, data).status_code == 404
         assert not Attempt.objects.exists()
 
     def test_unknown_module_is_404(self, parent_client):
-        assert parent_client.post(reverse("quizzes:quiz", args=["nope"]), form_data()).status_code == 404
+        assert (
+            parent_client.post(reverse("quizzes:quiz", args=["nope"]), form_data(parent_client)).status_code
+            == 404
+        )
 
     def test_wrong_method_is_405(self, parent_client):
         assert parent_client.put(QUIZ).status_code == 405
@@ -135,7 +143,7 @@ class TestBadInput:
 
 class TestDoubleSubmit:
     def test_same_form_twice_records_one_attempt_and_explains(self, parent_client, parent):
-        data = form_data()
+        data = form_data(parent_client)
         first = parent_client.post(QUIZ, data)
         second = parent_client.post(QUIZ, data, follow=True)
         assert Attempt.objects.filter(user=parent).count() == 1
@@ -144,19 +152,20 @@ class TestDoubleSubmit:
         assert b"You already submitted these answers" in second.content
 
     def test_stale_tab_with_different_answers_changes_nothing(self, parent_client, parent):
-        token = uuid.uuid4()
-        parent_client.post(QUIZ, form_data(right=True, token=token))
-        response = parent_client.post(QUIZ, form_data(right=False, token=token), follow=True)
+        draw = open_form(parent_client)
+        parent_client.post(QUIZ, form_data(parent_client, right=True, draw=draw))
+        response = parent_client.post(QUIZ, form_data(parent_client, right=False, draw=draw), follow=True)
         attempt = Attempt.objects.get(user=parent)
         assert attempt.score == 100
         assert b"nothing was changed" in response.content
 
     def test_someone_elses_token_is_refused(self, parent_client, outsider):
-        token = uuid.uuid4()
-        parent_client.post(QUIZ, form_data(token=token))
+        data = form_data(parent_client)
         other = Client()
         other.force_login(outsider)
-        assert other.post(QUIZ, form_data(token=token)).status_code == 403
+        assert other.post(QUIZ, data).status_code == 403
+        parent_client.post(QUIZ, data)
+        assert other.post(QUIZ, data).status_code == 403
         assert not Attempt.objects.filter(user=outsider).exists()
 
 
@@ -166,9 +175,9 @@ def test_concurrent_submits_of_the_same_attempt_record_one(course, parent):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises the whole database)")
     quiz = get_quiz(Module.objects.get(slug="first-steps"))
-    data = form_data()
-    selected = {int(k[2:]): {int(v) for v in vals} for k, vals in data.items() if k.startswith("q-")}
-    token = uuid.UUID(data["token"])
+    draw = draw_for(user=parent, quiz=quiz)
+    selected = answers(quiz)
+    token = draw.token
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -194,17 +203,17 @@ def test_concurrent_submits_of_the_same_attempt_record_one(course, parent):
 
 class TestResultPage:
     def test_owner_sees_it(self, parent_client):
-        url = parent_client.post(QUIZ, form_data()).url
+        url = parent_client.post(QUIZ, form_data(parent_client)).url
         assert parent_client.get(url).status_code == 200
 
     def test_other_learner_gets_404(self, parent_client, outsider):
-        url = parent_client.post(QUIZ, form_data()).url
+        url = parent_client.post(QUIZ, form_data(parent_client)).url
         other = Client()
         other.force_login(outsider)
         assert other.get(url).status_code == 404
 
     def test_anonymous_is_sent_to_log_in(self, parent_client, client):
-        url = parent_client.post(QUIZ, form_data()).url
+        url = parent_client.post(QUIZ, form_data(parent_client)).url
         assert client.get(url).status_code == 302
 
     @pytest.mark.parametrize("token", ["not-a-token", "ee00b4cc-0c7a-4d8b-9b96-f6aa3b2bc2c1"])
