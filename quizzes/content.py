@@ -2,6 +2,7 @@
 
 ```yaml
 pass_mark: 80
+content_note: The scenarios include a teen being blackmailed and talk of suicide.   # optional
 scenarios:
   - slug: game-chat-gift
     title: A gift from a gaming friend
@@ -53,6 +54,7 @@ class ParsedScenario:
 class ParsedQuiz:
     pass_mark: int
     scenarios: list[ParsedScenario]
+    content_note: str = ""
 
 
 def parse_quiz(path: Path, problems: Problems, sources: set[int]) -> ParsedQuiz | None:
@@ -86,9 +88,13 @@ def parse_quiz(path: Path, problems: Problems, sources: set[int]) -> ParsedQuiz 
                 problems.add(path, f"{where}.questions[{j}].slug", f"{question.slug!r} is used twice")
             scenario.questions.append(question)
         scenarios.append(scenario)
+    note = data.get("content_note") or ""
+    if not isinstance(note, str):
+        problems.add(path, "content_note", "must be text")
+        note = ""
     if pass_mark is None or not scenarios:
         return None
-    return ParsedQuiz(pass_mark=pass_mark, scenarios=scenarios)
+    return ParsedQuiz(pass_mark=pass_mark, scenarios=scenarios, content_note=" ".join(note.split()))
 
 
 def _parse_question(raw, path: Path, where: str, problems: Problems, sources: set[int]):
@@ -142,7 +148,9 @@ def _parse_question(raw, path: Path, where: str, problems: Problems, sources: se
 def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
     """Write a parsed quiz for `module` in place (by slug and key); return its question count.
     Scenarios, questions and choices gone from the file are deactivated, keeping old answers."""
-    quiz, _ = Quiz.objects.update_or_create(module=module, defaults={"pass_mark": parsed.pass_mark})
+    quiz, _ = Quiz.objects.update_or_create(
+        module=module, defaults={"pass_mark": parsed.pass_mark, "content_note": parsed.content_note}
+    )
     seen_scenarios, seen_questions, seen_choices = [], [], []
     for s_pos, item in enumerate(parsed.scenarios):
         scenario, _ = Scenario.objects.update_or_create(

@@ -15,6 +15,7 @@ from courses.models import Module
 class Quiz(models.Model):
     module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
     pass_mark = models.PositiveSmallIntegerField(help_text="Percent of questions right to pass.")
+    content_note = models.TextField(blank=True, help_text="The heavy themes the quiz's scenarios contain.")
 
     class Meta:
         verbose_name_plural = "quizzes"
