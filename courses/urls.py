@@ -10,6 +10,7 @@ urlpatterns = [
     path("help/outside-the-united-states/", views.outside_us, name="outside_us"),
     path("glossary/", views.glossary, name="glossary"),
     path("about/how-this-course-was-made/", views.how_made, name="how_made"),
+    path("about/warning-signs/", views.warning_signs, name="warning_signs"),
     path("handouts/", views.handout_list, name="handouts"),
     path("handouts/<slug:slug>/", views.handout_detail, name="handout"),
     path("handouts/<slug:slug>/pdf/", views.handout_pdf_download, name="handout_pdf"),

@@ -179,6 +179,11 @@ def how_made(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def warning_signs(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/page.html", {"page": get_page("warning-signs")})
+
+
+@require_GET
 def handout_list(request: HttpRequest) -> HttpResponse:
     handouts = Handout.objects.filter(is_active=True).only("slug", "title", "audience", "summary")
     return render(request, "courses/handouts.html", {"handouts": list(handouts)})
