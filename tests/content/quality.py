@@ -60,7 +60,9 @@ def _check_text(name: str, text: str, problems: list[str]) -> None:
     for match in CHILD_IN_COMMERCIAL_SEX.finditer(" ".join(text.split())):
         if '"' in match.group(0):  # quoting the wording in order to reject it is fine
             continue
-        problems.append(f"{name}: puts a child in 'commercial sex' ({match.group(0)!r}); say the child is sexually exploited")
+        problems.append(
+            f"{name}: puts a child in 'commercial sex' ({match.group(0)!r}); say the child is sexually exploited"
+        )
     for number in PHONE.findall(text):
         normalised = number if number.startswith("1-") else f"1-{number}"
         if normalised not in ALLOWED_NUMBERS:
