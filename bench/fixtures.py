@@ -1,6 +1,8 @@
 """What the benchmark's requests need, created through the services: a learner part-way through
 a module with one attempt, their session and CSRF cookies, and a valid quiz submission."""
 
+import random
+import tempfile
 import uuid
 
 from django.conf import settings
@@ -8,14 +10,19 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from accounts.models import Organisation, User
 from certificates.models import Certificate
 from courses.models import Module
 from courses.services import lesson_complete
-from quizzes.models import Attempt
-from quizzes.services import attempt_submit, get_quiz, quiz_questions
+from quizzes.drawing import draw_questions, shuffled
+from quizzes.models import Attempt, Draw
+from quizzes.services import attempt_submit, bank, get_quiz, quiz_questions
+
+# Quiz forms made ready for the submit benchmark: each POST needs a form (a draw) of its own.
+SUBMIT_FORMS = 20000
 
 
 def session_cookie(user: User) -> str:
@@ -40,8 +47,6 @@ def bench_fixtures() -> dict:
     right = {q.pk: {c.pk for c in q.choices.all() if c.correct} for q in questions}
     attempt_submit(user=user, quiz=quiz, token=uuid.uuid4(), selected=right)
     csrf = get_random_string(32)
-    fields = [("csrfmiddlewaretoken", csrf), ("token", "{{uuid}}")]
-    fields += [(f"q-{qid}", str(cid)) for qid, cids in right.items() for cid in sorted(cids)]
     cookie = f"sessionid={session_cookie(user)}; csrftoken={csrf}"
     extra = {}
     largest = Organisation.objects.annotate(size=Count("memberships")).order_by("-size").first()
@@ -65,6 +70,36 @@ def bench_fixtures() -> dict:
         "module_url": module.get_absolute_url(),
         "lesson_url": lessons[-1].get_absolute_url(),
         "quiz_url": reverse("quizzes:quiz", args=[module.slug]),
-        "submit_body": "&".join(f"{k}={v}" for k, v in fields),
+        "submit_bodies": submit_bodies(user=user, quiz=quiz, right=right, csrf=csrf),
         "count_attempts": lambda: Attempt.objects.filter(user=user).count(),
     }
+
+
+def submit_bodies(*, user, quiz, right: dict[int, set[int]], csrf: str, count: int = SUBMIT_FORMS) -> str:
+    """A file of `count` POST bodies, one a line: each answers (rightly) a quiz form of its own,
+    drawn as the quiz page would draw it, so no submit is refused as a repeat or an unknown form.
+    Returns the file's path."""
+    rng = random.Random(0)  # nosec B311: benchmark data, nothing secret
+    questions = bank(quiz)
+    draws = []
+    for _ in range(count):
+        chosen = draw_questions(questions, quiz.draw, rng=rng)
+        draws.append(
+            Draw(
+                user=user,
+                quiz=quiz,
+                content_hash=quiz.module.content_hash,
+                created_at=timezone.now(),
+                question_ids=[q.id for q in chosen],
+                choice_ids={str(q.id): shuffled(q.choice_ids, rng) for q in chosen},
+            )
+        )
+    Draw.objects.bulk_create(draws, batch_size=2000)
+    with tempfile.NamedTemporaryFile("w", suffix=".bodies", delete=False) as out:
+        for draw in draws:
+            fields = [("csrfmiddlewaretoken", csrf), ("token", str(draw.token))]
+            for qid in draw.question_ids:
+                order = draw.choice_ids[str(qid)]
+                fields += [(f"q-{qid}", str(order.index(cid))) for cid in sorted(right[qid])]
+            out.write("&".join(f"{k}={v}" for k, v in fields) + "\n")
+    return out.name

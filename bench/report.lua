@@ -1,17 +1,11 @@
--- wrk script: optional POST body template with a fresh UUID per request ({{uuid}}),
--- counts responses by status, and prints a JSON summary with p50/p95/p99 in done().
+-- wrk script: optional POST bodies from a file (BENCH_BODIES, one a line: each thread takes
+-- its own lines in turn, so no body is sent twice), counts responses by status, and prints a JSON
+-- summary with p50/p95/p99 in done().
 local counts = {}
 local threads = {}
-local body_template = os.getenv("BENCH_BODY")
+local bodies_path = os.getenv("BENCH_BODIES")
+local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local method = os.getenv("BENCH_METHOD") or "GET"
-
-local function uuid4()
-  local t = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"
-  return (string.gsub(t, "[xy]", function(c)
-    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
-    return string.format("%x", v)
-  end))
-end
 
 function setup(thread)
   table.insert(threads, thread)
@@ -19,13 +13,22 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() * 1000 + id)
   statuses = {}
+  if bodies_path then
+    bodies = {}
+    local n = 0
+    for line in io.lines(bodies_path) do
+      n = n + 1
+      if n % nthreads == id % nthreads then table.insert(bodies, line) end
+    end
+    next_body = 1
+  end
 end
 
 function request()
-  if body_template then
-    local body = string.gsub(body_template, "{{uuid}}", uuid4())
+  if bodies then
+    local body = bodies[next_body]
+    next_body = next_body % #bodies + 1
     local headers = {}
     for name, value in pairs(wrk.headers) do headers[name] = value end
     headers["Content-Type"] = "application/x-www-form-urlencoded"

@@ -72,19 +72,33 @@ def setup_in_process(env) -> dict:
     return bench_fixtures()
 
 
-def wrk(url: str, *, duration: int, connections: int, headers: dict, method="GET", body=None) -> dict:
+def wrk(url: str, *, duration: int, connections: int, headers: dict, method="GET", bodies=None) -> dict:
     if method == "GET":  # warm up: imports, template caches, connections; not measured
-        _wrk(url, duration=2, connections=connections, headers=headers, method=method, body=body)
-    return _wrk(url, duration=duration, connections=connections, headers=headers, method=method, body=body)
+        _wrk(url, duration=2, connections=connections, headers=headers, method=method, bodies=bodies)
+    return _wrk(
+        url, duration=duration, connections=connections, headers=headers, method=method, bodies=bodies
+    )
 
 
-def _wrk(url: str, *, duration: int, connections: int, headers: dict, method: str, body) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", LUA, url]
+def _wrk(url: str, *, duration: int, connections: int, headers: dict, method: str, bodies) -> dict:
+    # wrk needs at least one connection per thread: fewer connections, fewer threads.
+    threads = max(1, min(2, connections))
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        LUA,
+        url,
+    ]
     for name, value in headers.items():
         command[1:1] = ["-H", f"{name}: {value}"]
-    env = {**os.environ, "BENCH_METHOD": method}
-    if body:
-        env["BENCH_BODY"] = body
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": str(threads)}
+    if bodies:
+        env["BENCH_BODIES"] = bodies
     output = subprocess.run(command, capture_output=True, text=True, env=env, timeout=duration + 60).stdout
     match = re.search(r"BENCH_JSON (\{.*\})", output)
     if not match:
@@ -213,7 +227,7 @@ def main():
         before = fx["count_attempts"]()
         results["quiz submit"] = wrk(
             base + fx["quiz_url"], duration=args.duration, connections=args.submit_connections,
-            headers=learner, method="POST", body=fx["submit_body"],
+            headers=learner, method="POST", bodies=fx["submit_bodies"],
         )  # fmt: skip
         recorded = fx["count_attempts"]() - before
         results["quiz submit"]["attempts_recorded"] = recorded
@@ -241,7 +255,7 @@ def write_report(args, results, audits, fx_org="no organisation seeded", probes=
         "",
         f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"PostgreSQL on 127.0.0.1. gunicorn {args.workers} sync workers, production settings. "
-        f"wrk, 2 threads, {args.connections} connections ({args.submit_connections} for the submit), "
+        f"wrk, {max(1, min(2, args.connections))} threads, {args.connections} connections ({args.submit_connections} for the submit), "
         f"{args.duration} s per page. Dashboard and export: {fx_org}.",
         "",
         "| page | req/s | p50 ms | p95 ms | p99 ms | vs baseline | responses |",

@@ -1,12 +1,14 @@
 """Load the course from files: validate everything, then upsert in one transaction.
 
 The format is documented for authors in docs/authoring.md. This module parses `course.yaml`,
-each `modules/<NN-slug>/module.yaml` and its lessons; quizzes are parsed by `quizzes.content`.
+`glossary.yaml`, each `modules/<NN-slug>/module.yaml` and its lessons, `handouts/*.md` and
+`pages/*.md`; quizzes are parsed by `quizzes.content`.
 Every problem is collected as a `ContentError` naming the file and the field, and nothing is
 written unless there are none. Slugs are identity: a reload updates rows in place; items that
 disappeared from the files are deactivated, never deleted, so no learner loses progress.
 """
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from django.db import transaction
 
 from quizzes.content import parse_quiz, quiz_upsert
 
-from .models import Audience, Lesson, Module, Source, Track, TrackModule
+from .models import Audience, GlossaryTerm, Handout, Lesson, Module, Page, Source, Track, TrackModule
 from .validation import SLUG_RE, ContentError, Problems, read_yaml, render_checked, require, require_slug
 
 PREFIX_RE = re.compile(r"^\d+-")
@@ -48,6 +50,9 @@ class ParsedModule:
     quiz: object  # quizzes.content.ParsedQuiz
     content_hash: str
     folder: Path
+    content_note: str = ""
+    last_reviewed: datetime.date | None = None
+    next_review: datetime.date | None = None
 
 
 @dataclass
@@ -57,12 +62,48 @@ class ParsedTrack:
     summary: str
     audience: str
     modules: list[str]
+    content_note: str = ""
+
+
+@dataclass
+class ParsedTerm:
+    slug: str
+    term: str
+    meaning_html: str
+    why_html: str
+
+
+@dataclass
+class ParsedHandout:
+    slug: str
+    title: str
+    audience: str
+    summary: str
+    modules: list[str]
+    sources: list[dict]
+    last_reviewed: datetime.date | None
+    body_markdown: str
+    body_html: str
+
+
+@dataclass
+class ParsedPage:
+    slug: str
+    title: str
+    last_reviewed: datetime.date | None
+    body_html: str
+    sources: list[dict] = field(default_factory=list)
 
 
 @dataclass
 class ParsedCourse:
     tracks: list[ParsedTrack] = field(default_factory=list)
     modules: list[ParsedModule] = field(default_factory=list)
+    glossary: list[ParsedTerm] = field(default_factory=list)
+    glossary_sources: list[dict] = field(default_factory=list)
+    glossary_intro: str = ""
+    handouts: list[ParsedHandout] = field(default_factory=list)
+    pages: list[ParsedPage] = field(default_factory=list)
 
 
 def content_hash(folder: Path) -> str:
@@ -140,26 +181,10 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
             problems.add(path, "audiences", f"{audience!r} is not one of {sorted(AUDIENCES)}")
     objectives = _text_list(data, "objectives", path, problems)
     remember = _text_list(data, "remember", path, problems)
-    sources = []
-    for i, source in enumerate(require(data, "sources", list, path, problems) or []):
-        where = f"sources[{i}]"
-        if not isinstance(source, dict):
-            problems.add(path, where, "must be a mapping")
-            continue
-        number = require(source, "id", int, path, problems, where)
-        entry = {
-            "number": number,
-            "title": require(source, "title", str, path, problems, where),
-            "publisher": require(source, "publisher", str, path, problems, where),
-            "year": str(require(source, "year", (int, str), path, problems, where) or ""),
-            "url": require(source, "url", str, path, problems, where),
-        }
-        if entry["url"] and not entry["url"].startswith(("https://", "http://")):
-            problems.add(path, f"{where}.url", "must start with https://")
-        if number is not None and any(s["number"] == number for s in sources):
-            problems.add(path, f"{where}.id", f"{number} is used twice")
-        sources.append(entry)
+    sources = parse_sources(require(data, "sources", list, path, problems) or [], path, problems)
     numbers = {s["number"] for s in sources if s["number"] is not None}
+    note = _optional_text(data, "content_note", path, problems)
+    last_reviewed, next_review = _review_dates(data, path, problems)
 
     lessons = []
     lesson_files = sorted((folder / "lessons").glob("*.md"))
@@ -177,8 +202,183 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
     return ParsedModule(
         slug=slug, title=title, summary=summary.strip(), audiences=audiences, minutes=minutes,
         objectives=objectives, remember=remember, sources=sources, lessons=lessons, quiz=quiz,
-        content_hash=content_hash(folder), folder=folder,
+        content_hash=content_hash(folder), folder=folder, content_note=note,
+        last_reviewed=last_reviewed, next_review=next_review,
     )  # fmt: skip
+
+
+def parse_sources(items: list, path: Path, problems: Problems) -> list[dict]:
+    """A numbered source list (modules, handouts, the glossary): id, title, publisher, year,
+    url, and `country` for sources from outside the United States."""
+    sources: list[dict] = []
+    for i, source in enumerate(items):
+        where = f"sources[{i}]"
+        if not isinstance(source, dict):
+            problems.add(path, where, "must be a mapping")
+            continue
+        number = require(source, "id", int, path, problems, where)
+        entry = {
+            "number": number,
+            "title": require(source, "title", str, path, problems, where),
+            "publisher": require(source, "publisher", str, path, problems, where),
+            "year": str(require(source, "year", (int, str), path, problems, where) or ""),
+            "url": require(source, "url", str, path, problems, where),
+            "country": source.get("country") or "",
+        }
+        if not isinstance(entry["country"], str):
+            problems.add(path, f"{where}.country", "must be text, such as UK")
+            entry["country"] = ""
+        if entry["url"] and not entry["url"].startswith(("https://", "http://")):
+            problems.add(path, f"{where}.url", "must start with https://")
+        if number is not None and any(s["number"] == number for s in sources):
+            problems.add(path, f"{where}.id", f"{number} is used twice")
+        sources.append(entry)
+    return sources
+
+
+def _optional_text(data: dict, key: str, path: Path, problems: Problems) -> str:
+    value = data.get(key) or ""
+    if not isinstance(value, str):
+        problems.add(path, key, "must be text")
+        return ""
+    return " ".join(value.split())
+
+
+def _date(data: dict, key: str, path: Path, problems: Problems) -> datetime.date | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+        problems.add(path, key, "must be a date written as YYYY-MM-DD")
+        return None
+    return value
+
+
+def _review_dates(data: dict, path: Path, problems: Problems):
+    """`last_reviewed` and `next_review`: both or neither, the next after the last. How recent
+    they must be is a content standard (tests/content), not a load error, so that a course
+    whose review is overdue still loads."""
+    last, nxt = _date(data, "last_reviewed", path, problems), _date(data, "next_review", path, problems)
+    if (last is None) != (nxt is None) and "last_reviewed" in data and "next_review" not in data:
+        problems.add(path, "next_review", "is required with last_reviewed")
+    elif (last is None) != (nxt is None) and "next_review" in data and "last_reviewed" not in data:
+        problems.add(path, "last_reviewed", "is required with next_review")
+    if last and nxt and nxt <= last:
+        problems.add(path, "next_review", "must come after last_reviewed")
+    return last, nxt
+
+
+def parse_glossary(root: Path, problems: Problems) -> tuple[list[ParsedTerm], list[dict], str]:
+    """`glossary.yaml`: an intro, sources, then terms (slug, term, meaning, why). Terms may cite
+    the glossary's sources and link to each other."""
+    path = root / "glossary.yaml"
+    if not path.exists():
+        return [], [], ""
+    data = read_yaml(path, problems)
+    if data is None:
+        return [], [], ""
+    sources = parse_sources(data.get("sources") or [], path, problems)
+    numbers = {s["number"] for s in sources if s["number"] is not None}
+    raw_terms = require(data, "terms", list, path, problems) or []
+    slugs = [t.get("slug") for t in raw_terms if isinstance(t, dict)]
+    problems.glossary = {s for s in slugs if isinstance(s, str)}
+    terms: list[ParsedTerm] = []
+    for i, raw in enumerate(raw_terms):
+        where = f"terms[{i}]"
+        if not isinstance(raw, dict):
+            problems.add(path, where, "must be a mapping")
+            continue
+        slug = require_slug(raw, "slug", path, problems, where)
+        term = require(raw, "term", str, path, problems, where)
+        meaning = require(raw, "meaning", str, path, problems, where) or ""
+        why = raw.get("why") or ""
+        if slug and any(t.slug == slug for t in terms):
+            problems.add(path, f"{where}.slug", f"{slug!r} is used twice")
+        if slug and term:
+            terms.append(
+                ParsedTerm(
+                    slug=slug,
+                    term=term,
+                    meaning_html=render_checked(meaning, path, f"{where}.meaning", problems, numbers),
+                    why_html=render_checked(str(why), path, f"{where}.why", problems, numbers) if why else "",
+                )
+            )
+    intro = render_checked(str(data.get("intro") or ""), path, "intro", problems, numbers)
+    return terms, sources, intro
+
+
+HANDOUT_AUDIENCES = {value for value, _ in Handout.For.choices}
+
+
+def parse_handout(path: Path, problems: Problems, modules: set[str]) -> ParsedHandout | None:
+    """`handouts/NN-slug.md`: front matter (title, audience, summary, modules, sources,
+    last_reviewed) and a Markdown body that fits on one printed page."""
+    split = _read_front_matter(path, problems)
+    if split is None:
+        return None
+    meta, body = split
+    slug = PREFIX_RE.sub("", path.stem)
+    title = require(meta, "title", str, path, problems)
+    audience = require(meta, "audience", str, path, problems)
+    if audience and audience not in HANDOUT_AUDIENCES:
+        problems.add(path, "audience", f"{audience!r} is not one of {sorted(HANDOUT_AUDIENCES)}")
+    summary = require(meta, "summary", str, path, problems)
+    linked = meta.get("modules") or []
+    if not isinstance(linked, list):
+        problems.add(path, "modules", "must be a list of module slugs")
+        linked = []
+    for module_slug in linked:
+        if module_slug not in modules:
+            problems.add(path, "modules", f"no module has the slug {module_slug!r}")
+    sources = parse_sources(meta.get("sources") or [], path, problems)
+    numbers = {s["number"] for s in sources if s["number"] is not None}
+    html = render_checked(body, path, "body", problems, numbers)
+    if None in (title, audience, summary) or not SLUG_RE.match(slug):
+        return None
+    return ParsedHandout(
+        slug=slug, title=title, audience=audience, summary=" ".join(summary.split()), modules=linked,
+        sources=sources, last_reviewed=_date(meta, "last_reviewed", path, problems),
+        body_markdown=body, body_html=html,
+    )  # fmt: skip
+
+
+def parse_page(path: Path, problems: Problems) -> ParsedPage | None:
+    """`pages/slug.md`: a page about the course itself (title, last_reviewed, Markdown body)."""
+    split = _read_front_matter(path, problems)
+    if split is None:
+        return None
+    meta, body = split
+    title = require(meta, "title", str, path, problems)
+    sources = parse_sources(meta.get("sources") or [], path, problems)
+    html = render_checked(body, path, "body", problems, {s["number"] for s in sources})
+    if title is None or not SLUG_RE.match(path.stem):
+        return None
+    return ParsedPage(path.stem, title, _date(meta, "last_reviewed", path, problems), html, sources)
+
+
+def _read_front_matter(path: Path, problems: Problems) -> tuple[dict, str] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, "", "is not UTF-8 text")
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        problems.add(path, "front matter", "must start with a '---' block")
+        return None
+    try:
+        meta = yaml.safe_load(split[0]) or {}
+    except yaml.YAMLError as exc:
+        problems.add(path, "front matter", f"is not valid YAML: {exc}")
+        return None
+    if not isinstance(meta, dict):
+        problems.add(path, "front matter", "must be a mapping of fields")
+        return None
+    body = split[1].strip()
+    if not body:
+        problems.add(path, "body", "is empty")
+        return None
+    return meta, body
 
 
 def _text_list(data: dict, key: str, path: Path, problems: Problems) -> list[str]:
@@ -196,6 +396,7 @@ def parse_course(root: Path) -> ParsedCourse:
     if not root.is_dir():
         raise ContentError([f"{root}: is not a folder"])
     course = ParsedCourse()
+    course.glossary, course.glossary_sources, course.glossary_intro = parse_glossary(root, problems)
     for folder in sorted(p for p in (root / "modules").glob("*") if p.is_dir()):
         module = parse_module(folder, problems)
         if module is None:
@@ -220,6 +421,7 @@ def parse_course(root: Path) -> ParsedCourse:
             summary=(require(item, "summary", str, path, problems, where) or "").strip(),
             audience=require(item, "audience", str, path, problems, where),
             modules=require(item, "modules", list, path, problems, where) or [],
+            content_note=_optional_text(item, "content_note", path, problems),
         )
         if track.audience and track.audience not in AUDIENCES:
             problems.add(path, f"{where}.audience", f"{track.audience!r} is not one of {sorted(AUDIENCES)}")
@@ -229,6 +431,16 @@ def parse_course(root: Path) -> ParsedCourse:
         if len(set(track.modules)) != len(track.modules):
             problems.add(path, f"{where}.modules", "lists a module twice")
         course.tracks.append(track)
+    for handout_path in sorted((root / "handouts").glob("*.md")):
+        handout = parse_handout(handout_path, problems, known)
+        if handout is not None:
+            if any(h.slug == handout.slug for h in course.handouts):
+                problems.add(handout_path, "file name", f"handout slug {handout.slug!r} is used twice")
+            course.handouts.append(handout)
+    for page_path in sorted((root / "pages").glob("*.md")):
+        page = parse_page(page_path, problems)
+        if page is not None:
+            course.pages.append(page)
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -265,6 +477,9 @@ def course_load(*, root: Path) -> LoadReport:
         module.remember = parsed.remember
         module.position = position
         module.content_hash = parsed.content_hash
+        module.content_note = parsed.content_note
+        module.last_reviewed = parsed.last_reviewed
+        module.next_review = parsed.next_review
         module.is_active = True
         module.save()
         seen_modules.append(module.pk)
@@ -303,6 +518,7 @@ def course_load(*, root: Path) -> LoadReport:
                 "title": parsed.title,
                 "summary": parsed.summary,
                 "audience": parsed.audience,
+                "content_note": parsed.content_note,
                 "position": position,
                 "is_active": True,
             },
@@ -314,4 +530,43 @@ def course_load(*, root: Path) -> LoadReport:
             for i, slug in enumerate(parsed.modules)
         )
     Track.objects.exclude(pk__in=seen_tracks).update(is_active=False)
+    _load_extras(course, modules_by_slug)
     return report
+
+
+def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
+    """The glossary, handouts and pages: upserted by slug; ones gone from the files are hidden."""
+    seen = []
+    for position, term in enumerate(course.glossary):
+        row, _ = GlossaryTerm.objects.update_or_create(
+            slug=term.slug,
+            defaults={"term": term.term, "meaning_html": term.meaning_html, "why_html": term.why_html,
+                      "position": position, "is_active": True},
+        )  # fmt: skip
+        seen.append(row.pk)
+    GlossaryTerm.objects.exclude(pk__in=seen).update(is_active=False)
+    seen = []
+    for position, item in enumerate(course.handouts):
+        row, _ = Handout.objects.update_or_create(
+            slug=item.slug,
+            defaults={"title": item.title, "audience": item.audience, "summary": item.summary,
+                      "body_markdown": item.body_markdown, "body_html": item.body_html,
+                      "sources": item.sources, "last_reviewed": item.last_reviewed,
+                      "position": position, "is_active": True},
+        )  # fmt: skip
+        row.modules.set([modules_by_slug[slug] for slug in item.modules if slug in modules_by_slug])
+        seen.append(row.pk)
+    Handout.objects.exclude(pk__in=seen).update(is_active=False)
+    seen = []
+    pages = list(course.pages)
+    if course.glossary:
+        # The glossary's introduction and sources live in a page row of their own.
+        pages.append(ParsedPage("glossary", "Glossary", None, course.glossary_intro, course.glossary_sources))
+    for item in pages:
+        row, _ = Page.objects.update_or_create(
+            slug=item.slug,
+            defaults={"title": item.title, "body_html": item.body_html, "sources": item.sources,
+                      "last_reviewed": item.last_reviewed, "is_active": True},
+        )  # fmt: skip
+        seen.append(row.pk)
+    Page.objects.exclude(pk__in=seen).update(is_active=False)

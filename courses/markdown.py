@@ -6,6 +6,7 @@ comes out inert. Two additions for the course:
 
 - `[^N]` cites source N of the module: a numbered link to the lesson's source list.
 - a fenced `chat` block draws a messaging-app mock-up, marked up as a list of who said what.
+- `[words](glossary:slug)` links to the glossary entry `slug`; the checker refuses unknown ones.
 """
 
 import re
@@ -16,6 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 CITATION_RE = re.compile(r"\[\^(\d{1,3})\]")
+GLOSSARY_PREFIX = "glossary:"
+GLOSSARY_URL = "/glossary/"
 CHAT_LINE_RE = re.compile(r"^(?P<side>[<>])\s*(?P<name>[^:]{1,60}):\s?(?P<text>.*)$")
 
 ALLOWED_TAGS = {
@@ -79,11 +82,24 @@ def render_chat(source: str) -> str:
     return f'<div class="chat"><ol class="chat-list" aria-label="{label}">{"".join(items)}</ol></div>\n'
 
 
+def _glossary_links(state) -> None:
+    """Point `glossary:slug` links at the glossary page and note which terms were linked."""
+    for block in state.tokens:
+        for token in block.children or []:
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if href and href.startswith(GLOSSARY_PREFIX):
+                slug = href[len(GLOSSARY_PREFIX) :]
+                state.env.setdefault("glossary", []).append(slug)
+                token.attrSet("href", f"{state.env.get('glossary_url', GLOSSARY_URL)}#{slug}")
+                token.attrSet("class", "glossary-link")
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
+    md.core.ruler.push("glossary_links", _glossary_links)
     default_fence = md.renderer.rules["fence"]
 
     def fence(self, tokens, idx, options, env):
@@ -109,15 +125,25 @@ def sanitise(html: str) -> str:
     )
 
 
+def render_full(text: str, *, inline: bool = False, glossary_url: str = GLOSSARY_URL):
+    """The sanitised HTML for `text`, the source numbers it cites and the glossary terms it links
+    to, each in order of first use. `inline` renders a single paragraph with no <p> wrapper."""
+    env: dict = {"glossary_url": glossary_url}
+    html = (_md.renderInline if inline else _md.render)(text, env)
+    return (
+        sanitise(html),
+        list(dict.fromkeys(env.get("citations", []))),
+        list(dict.fromkeys(env.get("glossary", []))),
+    )
+
+
 def render(text: str) -> tuple[str, list[int]]:
     """Return the sanitised HTML for `text` and the source numbers it cites, in order."""
-    env: dict = {}
-    html = _md.render(text, env)
-    return sanitise(html), list(dict.fromkeys(env.get("citations", [])))
+    html, cited, _ = render_full(text)
+    return html, cited
 
 
 def render_inline(text: str) -> tuple[str, list[int]]:
     """Like `render`, for a single paragraph (question text, choice feedback): no <p> wrapper."""
-    env: dict = {}
-    html = _md.renderInline(text, env)
-    return sanitise(html), list(dict.fromkeys(env.get("citations", [])))
+    html, cited, _ = render_full(text, inline=True)
+    return html, cited

@@ -1,5 +1,6 @@
 """The course and each learner's place in it: tracks of modules, modules of lessons with their
-sources, and per-learner lesson completion and module progress. What organisations assign is in
+sources, the glossary, the printable handouts and the course's own pages (how it was made), and
+per-learner lesson completion and module progress. What organisations assign is in
 compliance/models.py.
 
 Content rows are written only by `courses.content` (the loader); slugs are their identity."""
@@ -25,11 +26,22 @@ class Module(models.Model):
     remember = models.JSONField(default=list)
     position = models.PositiveSmallIntegerField(default=0)
     content_hash = models.CharField(max_length=64)
+    content_note = models.TextField(blank=True, help_text="The heavy themes the module contains.")
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="False once removed from content/.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review__gt=models.F("last_reviewed"))
+                | models.Q(next_review__isnull=True)
+                | models.Q(last_reviewed__isnull=True),
+                name="module_next_review_after_last",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -45,6 +57,8 @@ class Source(models.Model):
     publisher = models.CharField(max_length=200)
     year = models.CharField(max_length=10)
     url = models.URLField(max_length=500)
+    # Blank for US sources; otherwise the country, shown beside the source ("UK source").
+    country = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["module", "number"]
@@ -82,6 +96,7 @@ class Track(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField()
     audience = models.CharField(max_length=16, choices=Audience)
+    content_note = models.TextField(blank=True, help_text="The heavy themes the track contains.")
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     modules = models.ManyToManyField(Module, through="TrackModule", related_name="tracks")
@@ -149,3 +164,68 @@ class ModuleProgress(models.Model):
     @property
     def is_complete(self) -> bool:
         return self.completed_at is not None
+
+
+class GlossaryTerm(models.Model):
+    """One entry of the glossary (content/glossary.yaml): the word, what it means and why the
+    course words it that way. Lessons link to it as `[words](glossary:slug)`."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    term = models.CharField(max_length=120)
+    meaning_html = models.TextField()
+    why_html = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('courses:glossary')}#{self.slug}"
+
+
+class Handout(models.Model):
+    """A printable one-page handout (content/handouts/*.md), linked from the modules it names."""
+
+    class For(models.TextChoices):
+        TEEN = "teen", _("Teens")
+        FAMILY = "family", _("Families")
+        STAFF = "staff", _("School staff")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=16, choices=For)
+    summary = models.TextField()
+    body_markdown = models.TextField()
+    body_html = models.TextField()
+    sources = models.JSONField(default=list)
+    last_reviewed = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    modules = models.ManyToManyField(Module, related_name="handouts", blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:handout", args=[self.slug])
+
+
+class Page(models.Model):
+    """A page about the course itself (content/pages/*.md), such as how it was made."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    body_html = models.TextField()
+    sources = models.JSONField(default=list)
+    last_reviewed = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.title

@@ -20,7 +20,7 @@ from certificates.renewal import module_due_since, modules_due_since, retake_wai
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
-from .models import Lesson, LessonProgress, Module, ModuleProgress
+from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
 # and lessons are public course content, the same for everyone, so they take no user. ----------
@@ -38,6 +38,16 @@ def get_lesson(module: Module, slug: str) -> Lesson:
 
 def active_lessons(module: Module) -> QuerySet[Lesson]:
     return module.lessons.filter(is_active=True).order_by("position")
+
+
+def get_handout(slug: str) -> Handout:
+    """An active handout, else 404."""
+    return get_object_or_404(Handout.objects.filter(is_active=True), slug=slug)
+
+
+def get_page(slug: str) -> Page:
+    """An active page about the course, else 404 (for example before load_content has run)."""
+    return get_object_or_404(Page.objects.filter(is_active=True), slug=slug)
 
 
 # --- Writes -----------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ class ContentError(Exception):
 class Problems:
     """Collects `file: field: message` lines while parsing."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, glossary: set[str] | None = None):
         self.root = root
         self.items: list[str] = []
+        # Glossary slugs that `[words](glossary:slug)` links may point at.
+        self.glossary: set[str] = glossary or set()
 
     def add(self, path: Path, where: str, message: str) -> None:
         try:
@@ -90,9 +92,14 @@ def render_checked(
     text: str, path: Path, where: str, problems: Problems, sources: set[int], inline=False
 ) -> str:
     try:
-        html, cited = (markdown.render_inline if inline else markdown.render)(text)
+        html, cited, terms = markdown.render_full(text, inline=inline)
     except ValueError as exc:
         problems.add(path, where, str(exc))
         return ""
     check_citations(cited, sources, path, where, problems)
+    for slug in terms:
+        if slug not in problems.glossary:
+            problems.add(
+                path, where, f"links to glossary:{slug} but content/glossary.yaml has no term {slug!r}"
+            )
     return html

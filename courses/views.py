@@ -3,17 +3,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.status import assigned_to_user
 
 from .context_processors import safety
-from .models import Track
+from .handouts import handout_pdf
+from .help import CHECKED, INTERNATIONAL
+from .models import GlossaryTerm, Handout, Source, Track
 from .services import (
     active_lessons,
+    get_handout,
     get_lesson,
     get_module,
+    get_page,
     lesson_complete,
     lesson_open,
     module_statuses,
@@ -64,8 +69,17 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "attempts": quiz_attempts(user=request.user, module=module),
+        "handouts": list(module.handouts.filter(is_active=True).only("slug", "title", "audience")),
+        "skip_url": reverse("courses:home"),
+        "skip_label": _("Choose another module"),
+        "later_url": _later_url(request),
     }
     return render(request, "courses/module.html", context)
+
+
+def _later_url(request: HttpRequest) -> str:
+    """Where "Come back later" goes: My learning keeps the learner's place; visitors go home."""
+    return reverse("courses:my_learning") if request.user.is_authenticated else reverse("courses:home")
 
 
 @require_GET
@@ -84,15 +98,19 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)
         done = lesson.progress.filter(user=request.user).exists()
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
     context = {
         "module": module,
         "lesson": lesson,
         "number": index + 1,
         "count": len(lessons),
         "previous": lessons[index - 1] if index > 0 else None,
-        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "next": following,
         "sources": list(module.sources.all()),
         "done": done,
+        "skip_url": following.get_absolute_url() if following else module.get_absolute_url(),
+        "skip_label": _("Skip this lesson") if following else _("Skip to the module page"),
+        "later_url": _later_url(request),
     }
     return render(request, "courses/lesson.html", context)
 
@@ -135,6 +153,55 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 @require_GET
 def get_help(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/help.html")
+
+
+@require_GET
+def outside_us(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/outside_us.html", {"countries": INTERNATIONAL, "CHECKED": CHECKED})
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    context = {"page": get_page("glossary"), "terms": list(GlossaryTerm.objects.filter(is_active=True))}
+    return render(request, "courses/glossary.html", context)
+
+
+@require_GET
+def how_made(request: HttpRequest) -> HttpResponse:
+    sources = (
+        Source.objects.filter(module__is_active=True)
+        .select_related("module")
+        .order_by("module__position", "number")
+    )
+    context = {
+        "page": get_page("how-this-course-was-made"),
+        "sources": list(sources),
+    }
+    return render(request, "courses/how_made.html", context)
+
+
+@require_GET
+def warning_signs(request: HttpRequest) -> HttpResponse:
+    return render(request, "courses/page.html", {"page": get_page("warning-signs")})
+
+
+@require_GET
+def handout_list(request: HttpRequest) -> HttpResponse:
+    handouts = Handout.objects.filter(is_active=True).only("slug", "title", "audience", "summary")
+    return render(request, "courses/handouts.html", {"handouts": list(handouts)})
+
+
+@require_GET
+def handout_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "courses/handout.html", {"handout": get_handout(slug)})
+
+
+@require_GET
+def handout_pdf_download(request: HttpRequest, slug: str) -> HttpResponse:
+    handout = get_handout(slug)
+    response = HttpResponse(handout_pdf(handout), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="onguard-{handout.slug}.pdf"'
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@
 ```yaml
 pass_mark: 80
 draw: 8                     # questions per attempt, drawn from the bank below
+content_note: The scenarios include a teen being blackmailed and talk of suicide.   # optional
 scenarios:
   - slug: game-chat-gift
     title: A gift from a gaming friend
@@ -59,6 +60,7 @@ class ParsedQuiz:
     pass_mark: int
     draw: int
     scenarios: list[ParsedScenario]
+    content_note: str = ""
 
 
 def parse_quiz(path: Path, problems: Problems, sources: set[int], *, objectives: int) -> ParsedQuiz | None:
@@ -98,10 +100,16 @@ def parse_quiz(path: Path, problems: Problems, sources: set[int], *, objectives:
                 problems.add(path, f"{where}.questions[{j}].slug", f"{question.slug!r} is used twice")
             scenario.questions.append(question)
         scenarios.append(scenario)
+    note = data.get("content_note") or ""
+    if not isinstance(note, str):
+        problems.add(path, "content_note", "must be text")
+        note = ""
     if pass_mark is None or draw is None or not scenarios:
         return None
     _check_bank(path, problems, scenarios, draw=draw, objectives=objectives)
-    return ParsedQuiz(pass_mark=pass_mark, draw=draw, scenarios=scenarios)
+    return ParsedQuiz(
+        pass_mark=pass_mark, draw=draw, scenarios=scenarios, content_note=" ".join(note.split())
+    )
 
 
 def _check_bank(path: Path, problems: Problems, scenarios, *, draw: int, objectives: int) -> None:
@@ -176,7 +184,8 @@ def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
     """Write a parsed quiz for `module` in place (by slug and key); return its question count.
     Scenarios, questions and choices gone from the file are deactivated, keeping old answers."""
     quiz, _ = Quiz.objects.update_or_create(
-        module=module, defaults={"pass_mark": parsed.pass_mark, "draw": parsed.draw}
+        module=module,
+        defaults={"pass_mark": parsed.pass_mark, "draw": parsed.draw, "content_note": parsed.content_note},
     )
     seen_scenarios, seen_questions, seen_choices = [], [], []
     for s_pos, item in enumerate(parsed.scenarios):

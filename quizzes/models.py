@@ -18,6 +18,7 @@ class Quiz(models.Model):
     pass_mark = models.PositiveSmallIntegerField(help_text="Percent of questions right to pass.")
     # Questions drawn from the bank for one attempt (every objective covered); None: all of them.
     draw = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_note = models.TextField(blank=True, help_text="The heavy themes the quiz's scenarios contain.")
 
     class Meta:
         verbose_name_plural = "quizzes"

@@ -1,5 +1,7 @@
 """Editorial checks on a content tree, beyond what the loader enforces: the course's standards
-(DEVELOPERS.md) as code. `course_problems(root)` lists every breach as "file: problem"."""
+(docs/authoring.md, "Words we use") as code. `course_problems(root)` lists every breach as
+"file: problem". Modules, quizzes, lessons, the glossary, handouts and pages are all checked for
+banned terms, stray phone numbers and reading grade; the teen handout for a lower grade."""
 
 import re
 from pathlib import Path
@@ -11,7 +13,14 @@ from courses.content import split_front_matter
 from courses.help import HOTLINES
 
 MAX_GRADE = 9.0
+# Handouts for young people (audience: teen) are read by 12- to 17-year-olds.
+MAX_TEEN_GRADE = 6.0
 BANNED = re.compile(r"child\s+porn\w*|child\s+prostitut\w*|kiddie\s+porn\w*", re.I)
+# Wording that casts a child as taking part in "commercial sex", rather than as a victim.
+CHILD_IN_COMMERCIAL_SEX = re.compile(
+    r"(child|children|minor|minors|under 18|teen)[^.]{0,60}\b(take part in|engage in|in|for|to)\s+(a\s+)?commercial sex",
+    re.I,
+)
 # Anything shaped like a US toll-free or short-code number must be one of our help lines.
 PHONE = re.compile(r"(?<![\d-])(?:1-)?8\d\d-\d{3}-\d{4}(?![\d-])")
 TEXT_CODE = re.compile(r"\btext(?:ing)?\s+(?:the\s+(?:word\s+)?\S+\s+to\s+)?(\d{3,6})\b", re.I)
@@ -48,6 +57,12 @@ def _texts(value):
 def _check_text(name: str, text: str, problems: list[str]) -> None:
     for match in BANNED.finditer(text):
         problems.append(f"{name}: uses the term {match.group(0)!r}")
+    for match in CHILD_IN_COMMERCIAL_SEX.finditer(" ".join(text.split())):
+        if '"' in match.group(0):  # quoting the wording in order to reject it is fine
+            continue
+        problems.append(
+            f"{name}: puts a child in 'commercial sex' ({match.group(0)!r}); say the child is sexually exploited"
+        )
     for number in PHONE.findall(text):
         normalised = number if number.startswith("1-") else f"1-{number}"
         if normalised not in ALLOWED_NUMBERS:
@@ -114,6 +129,7 @@ def course_problems(root: Path) -> list[str]:
             split = split_front_matter(text)
             if split and (value := grade(split[1])) > MAX_GRADE:
                 problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
+    _check_extras(root, problems)
     return problems
 
 
@@ -125,3 +141,29 @@ def course_bank_problems(root: Path) -> list[str]:
         quiz = yaml.safe_load((folder / "quiz.yaml").read_text())
         problems.extend(bank_problems(folder.name, module, quiz))
     return problems
+
+
+def _check_extras(root: Path, problems: list[str]) -> None:
+    """The glossary, the handouts and the pages meet the same standards as the lessons."""
+    glossary = root / "glossary.yaml"
+    if glossary.exists():
+        data = yaml.safe_load(glossary.read_text())
+        for text in _texts(data):
+            _check_text("glossary.yaml", text, problems)
+        prose_parts = [data.get("intro") or ""] + [
+            f"{t.get('meaning', '')} {t.get('why', '')}" for t in data.get("terms", [])
+        ]
+        if (value := grade("\n\n".join(prose_parts))) > MAX_GRADE:
+            problems.append(f"glossary.yaml: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
+    for folder in ("handouts", "pages"):
+        for path in sorted((root / folder).glob("*.md")):
+            name = f"{folder}/{path.name}"
+            text = path.read_text()
+            _check_text(name, text, problems)
+            split = split_front_matter(text)
+            if not split:
+                continue
+            meta = yaml.safe_load(split[0]) or {}
+            limit = MAX_TEEN_GRADE if meta.get("audience") == "teen" else MAX_GRADE
+            if (value := grade(split[1])) > limit:
+                problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {limit:g}")

@@ -28,7 +28,8 @@ BUDGETS = {
     "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
     # + the learner's attempts, for their reviews(1)
-    "module": 10,
+    # + the module's handouts(1)
+    "module": 11,
     # session, user + module(1) + lesson(1) + module lessons(1) + last lesson opened (one UPDATE)
     # + lesson done(1) + sources(1)
     "lesson": 8,
