@@ -41,9 +41,12 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "role"]
+        fields = ["name", "role", "language"]
         widgets = {"role": forms.RadioSelect}
-        labels = {"name": _("Your name, as it should appear on certificates")}
+        labels = {
+            "name": _("Your name, as it should appear on certificates"),
+            "language": _("Language for the site, your e-mails and certificates"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

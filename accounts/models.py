@@ -4,6 +4,7 @@ certificates and the role that picks a learner's recommended track; and the orga
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -54,6 +55,8 @@ class User(AbstractUser):
         validators=[name_validate],
     )
     role = models.CharField(_("I am a"), max_length=16, choices=Role, default=Role.PARENT)
+    # The language of the site and of this learner's e-mails and certificates ("" = the browser's).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

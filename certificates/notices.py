@@ -60,7 +60,9 @@ def certificate_expiry_notice_send(*, user_id: int, certificate_ids: list[int]) 
         for c in certificates
     ]
     context = {"user": user, "items": items, "mine_url": absolute_url(reverse("certificates:mine"))}
-    mail_send(template="certificates/email/expiry_notice", to=user.email, context=context)
+    mail_send(
+        template="certificates/email/expiry_notice", to=user.email, context=context, language=user.language
+    )
     Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
         expiry_notice_sent_at=timezone.now()
     )

@@ -22,6 +22,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from accounts.languages import writing_to
 from accounts.names import printable
 
 from .models import Certificate
@@ -39,7 +40,13 @@ MUTED = (90, 98, 106)
 
 
 def certificate_pdf(certificate: Certificate, *, paper: str = "a4", logo: bytes | None = None) -> bytes:
-    """The certificate as PDF bytes. `logo` is an image's bytes (the issuing organisation's)."""
+    """The certificate as PDF bytes, in its holder's language (accounts.languages), whoever asks
+    for it. `logo` is an image's bytes (the issuing organisation's)."""
+    with writing_to(certificate.user):
+        return _render(certificate, paper=paper, logo=logo)
+
+
+def _render(certificate: Certificate, *, paper: str, logo: bytes | None) -> bytes:
     width, height = PAPER[paper]
     pdf = FPDF(orientation="L", unit="mm", format=(height, width))
     pdf.set_auto_page_break(False)

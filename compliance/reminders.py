@@ -74,7 +74,12 @@ def organisation_reminders(
                 assignment = by_id[assignment_id]
                 items.append(Due(assignment, kind, due, _assignment_url(assignment)))
         if items:
-            found.append(({"user_id": row.user_id, "name": row.name, "email": row.email}, items))
+            found.append(
+                (
+                    {"user_id": row.user_id, "name": row.name, "email": row.email, "language": row.language},
+                    items,
+                )
+            )
     return found
 
 
@@ -107,6 +112,7 @@ def reminders_send(*, organisation: Organisation, today: date, overdue_now: bool
             mail_send(
                 template="courses/email/reminder",
                 to=member["email"],
+                language=member["language"],
                 context={
                     "name": member["name"],
                     "organisation": organisation,
@@ -153,6 +159,7 @@ def digests_send(*, organisation: Organisation, today: date, limit: int = 50) ->
         mail_send(
             template="courses/email/digest",
             to=admin.user.email,
+            language=admin.user.language,
             context={
                 "name": admin.user.name,
                 "organisation": organisation,

@@ -161,6 +161,7 @@ class MemberRow:
     name: str
     email: str
     role: str
+    language: str
     group_ids: set[int]
     # Applicable assignment id -> this member's due date for it.
     due_by_assignment: dict[int, date | None] = field(default_factory=dict)
@@ -215,7 +216,7 @@ def member_rows(
     by_user = ("user__name", "user_id")
     members = (
         organisation.memberships.order_by("user__name", "user_id")
-        .values_list("id", "key", "user_id", "user__name", "user__email", "role")
+        .values_list("id", "key", "user_id", "user__name", "user__email", "role", "user__language")
         .iterator(chunk_size=CHUNK)
     )
     groups = _Follower(
@@ -251,7 +252,7 @@ def member_rows(
         else []
     )
     validity = organisation.certificate_validity_months
-    for membership_id, key, user_id, name, email, role in members:
+    for membership_id, key, user_id, name, email, role, language in members:
         row = MemberRow(
             membership_id=membership_id,
             key=key,
@@ -259,6 +260,7 @@ def member_rows(
             name=name,
             email=email,
             role=role,
+            language=language,
             group_ids={g for _m, g in groups.take(membership_id)},
         )
         named_ids = {a for _m, a in named.take(membership_id)}

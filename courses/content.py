@@ -16,11 +16,22 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils import translation
 
-from quizzes.content import parse_quiz, quiz_upsert
+from quizzes.content import parse_quiz, parse_quiz_translation, quiz_upsert
 
 from .models import Audience, GlossaryTerm, Handout, Lesson, Module, Page, Source, Track, TrackModule
-from .validation import SLUG_RE, ContentError, Problems, read_yaml, render_checked, require, require_slug
+from .translations import LANGUAGES, is_translation, parse_module_translation, parse_tracks_translation, twin
+from .validation import (
+    SLUG_RE,
+    ContentError,
+    Problems,
+    read_yaml,
+    render_checked,
+    require,
+    require_slug,
+    split_front_matter,
+)
 
 PREFIX_RE = re.compile(r"^\d+-")
 AUDIENCES = {a.value for a in Audience}
@@ -53,6 +64,8 @@ class ParsedModule:
     content_note: str = ""
     last_reviewed: datetime.date | None = None
     next_review: datetime.date | None = None
+    # Language -> {"module": {...}, "lessons": {slug: {...}}, "quiz": {...}} (courses/translations.py)
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +117,7 @@ class ParsedCourse:
     glossary_intro: str = ""
     handouts: list[ParsedHandout] = field(default_factory=list)
     pages: list[ParsedPage] = field(default_factory=list)
+    track_translations: dict = field(default_factory=dict)
 
 
 def content_hash(folder: Path) -> str:
@@ -115,15 +129,6 @@ def content_hash(folder: Path) -> str:
         digest.update(path.read_bytes().replace(b"\r\n", b"\n"))
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def split_front_matter(text: str) -> tuple[str, str] | None:
-    if not text.startswith("---"):
-        return None
-    parts = re.split(r"^---\s*$", text, maxsplit=2, flags=re.M)
-    if len(parts) < 3:
-        return None
-    return parts[1], parts[2]
 
 
 def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLesson | None:
@@ -187,7 +192,7 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
     last_reviewed, next_review = _review_dates(data, path, problems)
 
     lessons = []
-    lesson_files = sorted((folder / "lessons").glob("*.md"))
+    lesson_files = sorted(p for p in (folder / "lessons").glob("*.md") if not is_translation(p))
     if not lesson_files:
         problems.add(folder / "lessons", "", "holds no lessons (*.md)")
     for lesson_path in lesson_files:
@@ -199,12 +204,23 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
     quiz = parse_quiz(folder / "quiz.yaml", problems, numbers, objectives=len(objectives))
     if None in (slug, title, summary, minutes) or quiz is None:
         return None
-    return ParsedModule(
+    parsed = ParsedModule(
         slug=slug, title=title, summary=summary.strip(), audiences=audiences, minutes=minutes,
         objectives=objectives, remember=remember, sources=sources, lessons=lessons, quiz=quiz,
         content_hash=content_hash(folder), folder=folder, content_note=note,
         last_reviewed=last_reviewed, next_review=next_review,
     )  # fmt: skip
+    for language in LANGUAGES:
+        words = parse_module_translation(parsed, language, problems)
+        with translation.override(language):
+            quiz_words = parse_quiz_translation(
+                twin(folder / "quiz.yaml", language), problems, numbers, original=quiz
+            )
+        if words or quiz_words:
+            if not (words and quiz_words):
+                problems.add(folder, "", f"translates only part of the module into {language!r}")
+            parsed.translations[language] = {**words, "quiz": quiz_words}
+    return parsed
 
 
 def parse_sources(items: list, path: Path, problems: Problems) -> list[dict]:
@@ -431,16 +447,19 @@ def parse_course(root: Path) -> ParsedCourse:
         if len(set(track.modules)) != len(track.modules):
             problems.add(path, f"{where}.modules", "lists a module twice")
         course.tracks.append(track)
-    for handout_path in sorted((root / "handouts").glob("*.md")):
+    for handout_path in sorted(p for p in (root / "handouts").glob("*.md") if not is_translation(p)):
         handout = parse_handout(handout_path, problems, known)
         if handout is not None:
             if any(h.slug == handout.slug for h in course.handouts):
                 problems.add(handout_path, "file name", f"handout slug {handout.slug!r} is used twice")
             course.handouts.append(handout)
-    for page_path in sorted((root / "pages").glob("*.md")):
+    for page_path in sorted(p for p in (root / "pages").glob("*.md") if not is_translation(p)):
         page = parse_page(page_path, problems)
         if page is not None:
             course.pages.append(page)
+    course.track_translations = {
+        language: parse_tracks_translation(root, course.tracks, language, problems) for language in LANGUAGES
+    }
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -480,6 +499,7 @@ def course_load(*, root: Path) -> LoadReport:
         module.content_note = parsed.content_note
         module.last_reviewed = parsed.last_reviewed
         module.next_review = parsed.next_review
+        module.translations = {lang: t["module"] for lang, t in parsed.translations.items()}
         module.is_active = True
         module.save()
         seen_modules.append(module.pk)
@@ -498,13 +518,22 @@ def course_load(*, root: Path) -> LoadReport:
                     "content_note": item.content_note,
                     "body_markdown": item.body_markdown,
                     "body_html": item.body_html,
+                    "translations": {
+                        lang: t["lessons"][item.slug]
+                        for lang, t in parsed.translations.items()
+                        if item.slug in t.get("lessons", {})
+                    },
                     "position": lesson_position,
                     "is_active": True,
                 },
             )
             seen_lessons.append(lesson.pk)
         module.lessons.exclude(pk__in=seen_lessons).update(is_active=False)
-        report.questions += quiz_upsert(module=module, parsed=parsed.quiz)
+        report.questions += quiz_upsert(
+            module=module,
+            parsed=parsed.quiz,
+            translations={lang: t["quiz"] for lang, t in parsed.translations.items()},
+        )
         report.modules += 1
         report.lessons += len(parsed.lessons)
     Module.objects.exclude(pk__in=seen_modules).update(is_active=False)
@@ -519,6 +548,11 @@ def course_load(*, root: Path) -> LoadReport:
                 "summary": parsed.summary,
                 "audience": parsed.audience,
                 "content_note": parsed.content_note,
+                "translations": {
+                    lang: words[parsed.slug]
+                    for lang, words in course.track_translations.items()
+                    if parsed.slug in words
+                },
                 "position": position,
                 "is_active": True,
             },

@@ -32,6 +32,9 @@ class Module(models.Model):
     is_active = models.BooleanField(default=True, help_text="False once removed from content/.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         ordering = ["position", "slug"]
         constraints = [
@@ -80,6 +83,9 @@ class Lesson(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         ordering = ["module", "position"]
         constraints = [models.UniqueConstraint(fields=["module", "slug"], name="lesson_unique_slug")]
@@ -100,6 +106,9 @@ class Track(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     modules = models.ManyToManyField(Module, through="TrackModule", related_name="tracks")
+
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -177,6 +186,9 @@ class GlossaryTerm(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         ordering = ["position"]
 
@@ -207,6 +219,9 @@ class Handout(models.Model):
     is_active = models.BooleanField(default=True)
     modules = models.ManyToManyField(Module, related_name="handouts", blank=True)
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         ordering = ["position"]
 
@@ -226,6 +241,9 @@ class Page(models.Model):
     sources = models.JSONField(default=list)
     last_reviewed = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.title

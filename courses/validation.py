@@ -103,3 +103,33 @@ def render_checked(
                 path, where, f"links to glossary:{slug} but content/glossary.yaml has no term {slug!r}"
             )
     return html
+
+
+def render_twin(
+    text: str, original: str, path: Path, where: str, problems: Problems, sources: set[int], inline=False
+) -> str:
+    """Render a translation of `original`: the same checks, and it must cite the same sources
+    and link the same glossary terms (a translation may reorder sentences, not facts)."""
+    html = render_checked(text, path, where, problems, sources, inline=inline)
+    try:
+        _html, cited, terms = markdown.render_full(text, inline=inline)
+        _html, cited_original, terms_original = markdown.render_full(original, inline=inline)
+    except ValueError:
+        return html  # already reported by render_checked
+    if set(cited) != set(cited_original):
+        problems.add(
+            path, where, f"cites {sorted(set(cited))} but the original cites {sorted(set(cited_original))}"
+        )
+    if set(terms) != set(terms_original):
+        problems.add(path, where, "must link the same glossary terms as the original")
+    return html
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """A Markdown file's YAML front matter and body, or None if it has no front matter."""
+    if not text.startswith("---"):
+        return None
+    parts = re.split(r"^---\s*$", text, maxsplit=2, flags=re.M)
+    if len(parts) < 3:
+        return None
+    return parts[1], parts[2]

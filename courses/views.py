@@ -27,6 +27,7 @@ from .services import (
     quiz_attempts,
     recent_module,
 )
+from .translations import localize
 
 
 @require_GET
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     modules = list(modules_with_lesson_counts())
     statuses = module_statuses(user=request.user, modules=modules)
     tracks = list(Track.objects.filter(is_active=True).prefetch_related("track_modules"))
+    localize(*modules, *tracks)
     in_tracks = set()
     for track in tracks:
         track.statuses = [
@@ -57,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_module(slug)
     lessons = list(active_lessons(module))
+    translated = localize(module, *lessons)
     module.lesson_count = len(lessons)
     status = module_statuses(user=request.user, modules=[module])[module.pk]
     done = set()
@@ -68,6 +71,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "done": done,
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
+        "untranslated": not translated,
         "attempts": quiz_attempts(user=request.user, module=module),
         "handouts": list(module.handouts.filter(is_active=True).only("slug", "title", "audience")),
         "skip_url": reverse("courses:home"),
@@ -92,7 +96,8 @@ def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
     module = get_module(slug)
     lesson = get_lesson(module, lesson_slug)
-    lessons = list(active_lessons(module).only("slug", "title", "position", "module_id"))
+    lessons = list(active_lessons(module).only("slug", "title", "position", "module_id", "translations"))
+    translated = localize(module, lesson, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     done = False
     if request.user.is_authenticated:
@@ -108,6 +113,7 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
         "next": following,
         "sources": list(module.sources.all()),
         "done": done,
+        "untranslated": not translated,
         "skip_url": following.get_absolute_url() if following else module.get_absolute_url(),
         "skip_label": _("Skip this lesson") if following else _("Skip to the module page"),
         "later_url": _later_url(request),
@@ -130,6 +136,7 @@ def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> H
 @require_GET
 def my_learning(request: HttpRequest) -> HttpResponse:
     modules = list(modules_with_lesson_counts())
+    localize(*modules)
     statuses = module_statuses(user=request.user, modules=modules)
     track = (
         Track.objects.filter(is_active=True, audience=request.user.recommended_audience)

@@ -25,7 +25,7 @@ question and hold at least `draw` questions (the course's standard, checked on t
 from dataclasses import dataclass
 from pathlib import Path
 
-from courses.validation import Problems, read_yaml, render_checked, require, require_slug
+from courses.validation import Problems, read_yaml, render_checked, render_twin, require, require_slug
 
 from .models import Choice, Question, Quiz, Scenario
 
@@ -36,6 +36,7 @@ class ParsedChoice:
     text: str
     correct: bool
     feedback_html: str
+    feedback: str = ""
 
 
 @dataclass
@@ -53,6 +54,7 @@ class ParsedScenario:
     title: str
     narrative_html: str
     questions: list[ParsedQuestion]
+    narrative: str = ""
 
 
 @dataclass
@@ -88,6 +90,7 @@ def parse_quiz(path: Path, problems: Problems, sources: set[int], *, objectives:
             slug=slug,
             title=require(raw, "title", str, path, problems, where),
             narrative_html=render_checked(narrative, path, f"{where}.narrative", problems, sources),
+            narrative=narrative,
             questions=[],
         )
         for j, raw_q in enumerate(require(raw, "questions", list, path, problems, where) or []):
@@ -162,6 +165,7 @@ def _parse_question(raw, path: Path, where: str, problems: Problems, sources: se
                 feedback_html=render_checked(
                     feedback, path, f"{cw}.feedback", problems, sources, inline=True
                 ),
+                feedback=feedback,
             )
         )
     right = sum(c.correct for c in choices)
@@ -180,12 +184,96 @@ def _parse_question(raw, path: Path, where: str, problems: Problems, sources: se
     return ParsedQuestion(slug=slug, text=text.strip(), kind=kind, objective=objective, choices=choices)
 
 
-def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
-    """Write a parsed quiz for `module` in place (by slug and key); return its question count.
-    Scenarios, questions and choices gone from the file are deactivated, keeping old answers."""
+def parse_quiz_translation(
+    path: Path, problems: Problems, sources: set[int], *, original: ParsedQuiz | None
+) -> dict:
+    """A translation of the quiz (quiz.<language>.yaml beside quiz.yaml): the same scenarios,
+    questions and choices, in the same order, each citing the same sources as its original; only
+    the words (titles, narratives, question texts, choice texts and feedback). Returns
+    {"quiz": {...}, "scenarios": {slug: {...}}, "questions": {"scenario/question": {...}},
+    "choices": {"scenario/question/key": {...}}}, or {} when there is no translation."""
+    if original is None or not path.exists():
+        return {}
+    data = read_yaml(path, problems) or {}
+    result = {
+        "quiz": {"content_note": " ".join((data.get("content_note") or "").split())},
+        "scenarios": {},
+        "questions": {},
+        "choices": {},
+    }
+    if original.content_note and not data.get("content_note"):
+        problems.add(path, "content_note", "is required (the original has one)")
+    items = data.get("scenarios") or []
+    if [s.get("slug") if isinstance(s, dict) else None for s in items] != [
+        s.slug for s in original.scenarios
+    ]:
+        problems.add(path, "scenarios", "must have the original's scenarios, by slug, in the same order")
+        return result
+    for i, (raw, scenario) in enumerate(zip(items, original.scenarios, strict=True)):
+        where = f"scenarios[{i}]"
+        result["scenarios"][scenario.slug] = {
+            "title": require(raw, "title", str, path, problems, where) or "",
+            "narrative_html": render_twin(
+                raw.get("narrative") or "", scenario.narrative, path, f"{where}.narrative", problems, sources
+            ),
+        }
+        questions = raw.get("questions") or []
+        if [q.get("slug") if isinstance(q, dict) else None for q in questions] != [
+            q.slug for q in scenario.questions
+        ]:
+            problems.add(path, f"{where}.questions", "must have the original's questions, by slug, in order")
+            continue
+        for j, (raw_q, question) in enumerate(zip(questions, scenario.questions, strict=True)):
+            qw = f"{where}.questions[{j}]"
+            key = f"{scenario.slug}/{question.slug}"
+            result["questions"][key] = {
+                "text": " ".join((require(raw_q, "text", str, path, problems, qw) or "").split())
+            }
+            choices = raw_q.get("choices") or []
+            if [c.get("key") if isinstance(c, dict) else None for c in choices] != [
+                c.key for c in question.choices
+            ]:
+                problems.add(path, f"{qw}.choices", "must have the original's choices, by key, in order")
+                continue
+            for k, (raw_c, choice) in enumerate(zip(choices, question.choices, strict=True)):
+                cw = f"{qw}.choices[{k}]"
+                for name in ("correct", "kind", "objective"):
+                    if name in raw_c:
+                        problems.add(
+                            path, f"{cw}.{name}", "comes from the original: leave it out of a translation"
+                        )
+                result["choices"][f"{key}/{choice.key}"] = {
+                    "text": require(raw_c, "text", str, path, problems, cw) or "",
+                    "feedback_html": render_twin(
+                        raw_c.get("feedback") or "",
+                        choice.feedback,
+                        path,
+                        f"{cw}.feedback",
+                        problems,
+                        sources,
+                        inline=True,
+                    ),
+                }
+    return result
+
+
+def quiz_upsert(*, module, parsed: ParsedQuiz, translations: dict | None = None) -> int:
+    """Write a parsed quiz for `module` in place (by slug and key), with its translations
+    (language -> parse_quiz_translation's result); return its question count. Scenarios,
+    questions and choices gone from the file are deactivated, keeping old answers."""
+    translations = {lang: t for lang, t in (translations or {}).items() if t}
+
+    def words(kind: str, key: str) -> dict:
+        return {lang: t[kind][key] for lang, t in translations.items() if key in t[kind]}
+
     quiz, _ = Quiz.objects.update_or_create(
         module=module,
-        defaults={"pass_mark": parsed.pass_mark, "draw": parsed.draw, "content_note": parsed.content_note},
+        defaults={
+            "pass_mark": parsed.pass_mark,
+            "draw": parsed.draw,
+            "content_note": parsed.content_note,
+            "translations": {lang: t["quiz"] for lang, t in translations.items()},
+        },
     )
     seen_scenarios, seen_questions, seen_choices = [], [], []
     for s_pos, item in enumerate(parsed.scenarios):
@@ -195,6 +283,7 @@ def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
             defaults={
                 "title": item.title,
                 "narrative_html": item.narrative_html,
+                "translations": words("scenarios", item.slug),
                 "position": s_pos,
                 "is_active": True,
             },
@@ -208,6 +297,7 @@ def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
                     "text": q.text,
                     "kind": q.kind,
                     "objective": q.objective,
+                    "translations": words("questions", f"{item.slug}/{q.slug}"),
                     "position": q_pos,
                     "is_active": True,
                 },
@@ -221,6 +311,7 @@ def quiz_upsert(*, module, parsed: ParsedQuiz) -> int:
                         "text": c.text,
                         "correct": c.correct,
                         "feedback_html": c.feedback_html,
+                        "translations": words("choices", f"{item.slug}/{q.slug}/{c.key}"),
                         "position": c_pos,
                         "is_active": True,
                     },

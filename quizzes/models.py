@@ -20,6 +20,9 @@ class Quiz(models.Model):
     draw = models.PositiveSmallIntegerField(null=True, blank=True)
     content_note = models.TextField(blank=True, help_text="The heavy themes the quiz's scenarios contain.")
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         verbose_name_plural = "quizzes"
         constraints = [
@@ -39,6 +42,9 @@ class Scenario(models.Model):
     narrative_html = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["quiz", "position"]
@@ -62,6 +68,9 @@ class Question(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
+
     class Meta:
         ordering = ["scenario__position", "position"]
         constraints = [models.UniqueConstraint(fields=["scenario", "slug"], name="question_unique_slug")]
@@ -78,6 +87,9 @@ class Choice(models.Model):
     feedback_html = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+
+    # Other languages' text for this row, by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["question", "position"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
+from courses.translations import localize
 
 from .drawing import BankQuestion, draw_questions, shuffled
 from .grading import grade
@@ -49,6 +50,18 @@ def get_attempt_for_user(user, token) -> Attempt:
     except ValueError:
         raise Http404 from None
     return get_object_or_404(Attempt.objects.select_related("quiz__module"), token=token, user=user)
+
+
+def localize_quiz(quiz: Quiz, module: Module) -> bool:
+    """Show the quiz (already fetched with get_quiz) and its module in the active language; False
+    if it has no translation in it (no query)."""
+    rows = [module, quiz]
+    for scenario in quiz.scenarios.all():
+        rows.append(scenario)
+        for question in scenario.questions.all():
+            rows.append(question)
+            rows.extend(question.choices.all())
+    return localize(*rows)
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:

@@ -21,6 +21,7 @@ from .services import (
     get_attempt_for_user,
     get_draw_for_user,
     get_quiz,
+    localize_quiz,
 )
 
 
@@ -29,6 +30,7 @@ from .services import (
 def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_module(slug)
     quiz = get_quiz(module)
+    translated = localize_quiz(quiz, module)
     if request.method == "POST":
         token = _token(request.POST.get("token"))
         draw = get_draw_for_user(request.user, quiz, token)
@@ -62,6 +64,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
         form = QuizForm(draw_questions_of(draw, quiz), draw, initial={"token": draw.token})
     sections = form.sections(quiz.scenarios.all())
     context = {
+        "untranslated": not translated,
         "module": module,
         "quiz": quiz,
         "form": form,
@@ -84,7 +87,9 @@ def _token(value) -> uuid.UUID:
 def result(request: HttpRequest, token: str) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, token)
     quiz = get_quiz(attempt.quiz.module)
+    translated = localize_quiz(quiz, attempt.quiz.module)
     context = {
+        "untranslated": not translated,
         "attempt": attempt,
         "module": attempt.quiz.module,
         "quiz": quiz,

@@ -19,6 +19,14 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """The Spanish catalog compiled from locale/ (as the README's set-up does), once per run."""
+    from courses.management.commands.compile_catalogs import catalogs_compile
+
+    catalogs_compile()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests only need a fast one.

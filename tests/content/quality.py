@@ -10,12 +10,18 @@ import textstat
 import yaml
 
 from courses.content import split_front_matter
+from courses.translations import is_translation
 from courses.help import HOTLINES
 
 MAX_GRADE = 9.0
 # Handouts for young people (audience: teen) are read by 12- to 17-year-olds.
 MAX_TEEN_GRADE = 6.0
 BANNED = re.compile(r"child\s+porn\w*|child\s+prostitut\w*|kiddie\s+porn\w*", re.I)
+# The Spanish edition's equivalents ("pornografía infantil", "prostitución infantil", a child
+# called "prostituta/o"), and its readability floor: Fernández-Huerta 70 is "fairly easy", about
+# the reading level of the English limit (grade 8-9); docs/spanish.md explains the choice.
+BANNED_ES = re.compile(r"pornograf\w+\s+infantil|prostituci\w+\s+infantil|\bprostitut[oa]s?\b", re.I)
+MIN_EASE_ES = 70.0
 # Wording that casts a child as taking part in "commercial sex", rather than as a victim.
 CHILD_IN_COMMERCIAL_SEX = re.compile(
     r"(child|children|minor|minors|under 18|teen)[^.]{0,60}\b(take part in|engage in|in|for|to)\s+(a\s+)?commercial sex",
@@ -122,7 +128,7 @@ def course_problems(root: Path) -> list[str]:
         for name, data in (("module.yaml", module), ("quiz.yaml", quiz)):
             for text in _texts(data):
                 _check_text(f"{folder.name}/{name}", text, problems)
-        for lesson in sorted((folder / "lessons").glob("*.md")):
+        for lesson in sorted(p for p in (folder / "lessons").glob("*.md") if not is_translation(p)):
             text = lesson.read_text()
             name = f"{folder.name}/lessons/{lesson.name}"
             _check_text(name, text, problems)
@@ -156,7 +162,7 @@ def _check_extras(root: Path, problems: list[str]) -> None:
         if (value := grade("\n\n".join(prose_parts))) > MAX_GRADE:
             problems.append(f"glossary.yaml: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
     for folder in ("handouts", "pages"):
-        for path in sorted((root / folder).glob("*.md")):
+        for path in sorted(p for p in (root / folder).glob("*.md") if not is_translation(p)):
             name = f"{folder}/{path.name}"
             text = path.read_text()
             _check_text(name, text, problems)
@@ -167,3 +173,27 @@ def _check_extras(root: Path, problems: list[str]) -> None:
             limit = MAX_TEEN_GRADE if meta.get("audience") == "teen" else MAX_GRADE
             if (value := grade(split[1])) > limit:
                 problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {limit:g}")
+
+
+def ease_es(markdown: str) -> float:
+    textstat.set_lang("es")
+    try:
+        return textstat.fernandez_huerta(prose(markdown))
+    finally:
+        textstat.set_lang("en_US")
+
+
+def spanish_problems(root: Path) -> list[str]:
+    """The Spanish edition's standards: no banned term, only our help lines, and readable
+    (Fernández-Huerta at least MIN_EASE_ES) for every .es lesson, handout and page."""
+    problems: list[str] = []
+    for path in sorted(root.rglob("*.es.*")):
+        name = str(path.relative_to(root))
+        text = path.read_text()
+        _check_text(name, text, problems)
+        for match in BANNED_ES.finditer(text):
+            problems.append(f"{name}: uses the term {match.group(0)!r}")
+        if path.suffix == ".md" and (split := split_front_matter(text)):
+            if (value := ease_es(split[1])) < MIN_EASE_ES:
+                problems.append(f"{name}: Fernández-Huerta {value:.0f} is below {MIN_EASE_ES:g}")
+    return problems

@@ -138,3 +138,25 @@ def test_readability_works_offline():
     import textstat
 
     assert textstat.syllable_count("exploitation") == 4
+
+
+def test_the_spanish_edition_meets_its_standards():
+    from .quality import spanish_problems
+
+    assert spanish_problems(SHIPPED_CONTENT) == []
+
+
+def test_the_spanish_standards_catch_a_banned_term_and_hard_text(tree):
+    from .quality import spanish_problems
+
+    lesson = tree / "modules" / "01-first-steps" / "lessons" / "01-intro.es.md"
+    lesson.write_text(
+        lesson.read_text().replace(
+            "fingen ser jóvenes.",
+            "comparten pornografía infantil. La instrumentalización interinstitucional de "
+            "responsabilidades jurisdiccionales complementarias obstaculiza la coordinación.",
+        )
+    )
+    problems = spanish_problems(tree)
+    assert any("pornografía infantil" in p for p in problems)
+    assert any("Fernández-Huerta" in p for p in problems)

@@ -66,13 +66,14 @@ def test_reload_keeps_learner_progress(db, tree, parent):
 def test_removed_lessons_and_choices_are_deactivated_not_deleted(db, tree):
     course_load(root=tree)
     (tree / "modules" / "01-first-steps" / "lessons" / "02-signs.md").unlink()
-    quiz = tree / "modules" / "01-first-steps" / "quiz.yaml"
-    quiz.write_text(
-        quiz.read_text().replace(
-            "          - {key: c, text: Shout, correct: false, feedback: Shouting shuts the child down.}\n",
-            "",
-        )
-    )
+    (tree / "modules" / "01-first-steps" / "lessons" / "02-signs.es.md").unlink()
+    for name, line in [
+        ("quiz.yaml", "          - {key: c, text: Shout, correct: false, feedback: Shouting shuts the child down.}\n"),
+        ("quiz.es.yaml", "          - {key: c, text: Gritar, feedback: Gritar hace que el niño se cierre.}\n"),
+    ]:
+        quiz = tree / "modules" / "01-first-steps" / name
+        assert line in quiz.read_text()
+        quiz.write_text(quiz.read_text().replace(line, ""))
     course_load(root=tree)
     signs = Lesson.objects.get(module__slug="first-steps", slug="signs")
     assert signs.is_active is False
