@@ -68,8 +68,14 @@ def test_removed_lessons_and_choices_are_deactivated_not_deleted(db, tree):
     (tree / "modules" / "01-first-steps" / "lessons" / "02-signs.md").unlink()
     (tree / "modules" / "01-first-steps" / "lessons" / "02-signs.es.md").unlink()
     for name, line in [
-        ("quiz.yaml", "          - {key: c, text: Shout, correct: false, feedback: Shouting shuts the child down.}\n"),
-        ("quiz.es.yaml", "          - {key: c, text: Gritar, feedback: Gritar hace que el niño se cierre.}\n"),
+        (
+            "quiz.yaml",
+            "          - {key: c, text: Shout, correct: false, feedback: Shouting shuts the child down.}\n",
+        ),
+        (
+            "quiz.es.yaml",
+            "          - {key: c, text: Gritar, feedback: Gritar hace que el niño se cierre.}\n",
+        ),
     ]:
         quiz = tree / "modules" / "01-first-steps" / name
         assert line in quiz.read_text()
