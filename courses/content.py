@@ -1,7 +1,8 @@
 """Load the course from files: validate everything, then upsert in one transaction.
 
 The format is documented for authors in docs/authoring.md. This module parses `course.yaml`,
-each `modules/<NN-slug>/module.yaml` and its lessons; quizzes are parsed by `quizzes.content`.
+each `modules/<NN-slug>/module.yaml` and its lessons; quizzes are parsed by `quizzes.content`
+and practice conversations (`conversations/NN-<slug>.yaml`) by `courses.conversations`.
 Every problem is collected as a `ContentError` naming the file and the field, and nothing is
 written unless there are none. Slugs are identity: a reload updates rows in place; items that
 disappeared from the files are deactivated, never deleted, so no learner loses progress.
@@ -17,7 +18,8 @@ from django.db import transaction
 
 from quizzes.content import parse_quiz, quiz_upsert
 
-from .models import Audience, Lesson, Module, Source, Track, TrackModule
+from .conversations import ParsedConversation, parse_conversations
+from .models import Audience, Conversation, Lesson, Module, Source, Track, TrackModule
 from .validation import SLUG_RE, ContentError, Problems, read_yaml, render_checked, require, require_slug
 
 PREFIX_RE = re.compile(r"^\d+-")
@@ -63,6 +65,7 @@ class ParsedTrack:
 class ParsedCourse:
     tracks: list[ParsedTrack] = field(default_factory=list)
     modules: list[ParsedModule] = field(default_factory=list)
+    conversations: list[ParsedConversation] = field(default_factory=list)
 
 
 def content_hash(folder: Path) -> str:
@@ -229,6 +232,8 @@ def parse_course(root: Path) -> ParsedCourse:
         if len(set(track.modules)) != len(track.modules):
             problems.add(path, f"{where}.modules", "lists a module twice")
         course.tracks.append(track)
+    sources = {m.slug: {s["number"] for s in m.sources} for m in course.modules}
+    course.conversations = parse_conversations(root / "conversations", problems, sources, AUDIENCES)
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -239,6 +244,7 @@ class LoadReport:
     modules: int = 0
     lessons: int = 0
     questions: int = 0
+    conversations: int = 0
     changed: list[str] = field(default_factory=list)
 
 
@@ -314,4 +320,32 @@ def course_load(*, root: Path) -> LoadReport:
             for i, slug in enumerate(parsed.modules)
         )
     Track.objects.exclude(pk__in=seen_tracks).update(is_active=False)
+    report.conversations = conversations_upsert(parsed=course.conversations, modules=modules_by_slug)
     return report
+
+
+def conversations_upsert(*, parsed: list[ParsedConversation], modules: dict[str, Module]) -> int:
+    """Upsert the conversations by slug; deactivate those no longer in the files (learners'
+    practice records stay)."""
+    seen = []
+    for position, item in enumerate(parsed):
+        conversation, _ = Conversation.objects.update_or_create(
+            slug=item.slug,
+            defaults={
+                "module": modules[item.module],
+                "title": item.title,
+                "summary": item.summary,
+                "audiences": ",".join(item.audiences),
+                "setting": item.setting,
+                "other": item.other,
+                "content_note": item.content_note,
+                "start": item.start,
+                "nodes": item.nodes,
+                "position": position,
+                "content_hash": item.content_hash,
+                "is_active": True,
+            },
+        )
+        seen.append(conversation.pk)
+    Conversation.objects.exclude(pk__in=seen).update(is_active=False)
+    return len(seen)
