@@ -27,7 +27,8 @@ BUDGETS = {
     # + tracks(1) + track modules(1) + recent module(1) + assignments from organisations(1)
     "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
-    "module": 9,
+    # + practice conversations with the learner's practice(1)
+    "module": 10,
     # session, user + module(1) + lesson(1) + module lessons(1) + last lesson opened (one UPDATE)
     # + lesson done(1) + sources(1)
     "lesson": 8,
@@ -36,8 +37,8 @@ BUDGETS = {
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4) + answers(1) + answer choices(1) + best attempt(1)
     "result": 10,
     # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
-    # + assignments from organisations(1)
-    "my_learning": 10,
+    # + assignments from organisations(1) + practice conversations with the learner's practice(1)
+    "my_learning": 11,
 }
 
 
