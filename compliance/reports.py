@@ -43,7 +43,7 @@ class Summary:
 
     def add(self, row: MemberRow) -> None:
         self.members += 1
-        if not row.cells:
+        if not row.total:
             return
         self.assigned += 1
         self.cells += row.total

@@ -82,7 +82,8 @@ def current_path(*, practice: ConversationPractice | None, session, conversation
     """Where the learner is: their row's path if signed in (pass `practice`), else the session's."""
     if practice is not None:
         return _valid(conversation, practice.path, practice.content_hash)
-    saved = session.get(SESSION_KEY, {}).get(conversation.slug)
+    paths = session.get(SESSION_KEY)
+    saved = paths.get(conversation.slug) if isinstance(paths, dict) else None
     if not isinstance(saved, list) or len(saved) != 2:
         return ""
     return _valid(conversation, str(saved[0]), str(saved[1]))
@@ -114,6 +115,10 @@ class Turn:
     @property
     def said(self) -> str:
         return spoken(self.choice["text"])
+
+    @property
+    def best_said(self) -> str:
+        return spoken(self.best["text"])
 
 
 @dataclass
