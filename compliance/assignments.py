@@ -10,14 +10,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, OrganisationGroup
 from accounts.services import audit_record
-from courses.models import Module, Track
+from courses.models import Conversation, Module, Track
 
 from .models import Assignment, AssignmentExtension
 
 
 def get_assignment_in(organisation: Organisation, key: str) -> Assignment:
     """An assignment of `organisation` (which the caller has already checked), else 404."""
-    return get_object_or_404(organisation.assignments.select_related("module", "track", "group"), key=key)
+    return get_object_or_404(
+        organisation.assignments.select_related("module", "track", "group", "conversation"), key=key
+    )
 
 
 def describe(assignment: Assignment) -> str:
@@ -27,7 +29,10 @@ def describe(assignment: Assignment) -> str:
         who = _("named members")
     else:
         who = _("everyone")
-    text = f"{assignment.subject} → {who}"
+    subject = assignment.subject
+    if assignment.conversation_id:
+        subject = _("Practise: %(title)s") % {"title": assignment.conversation.title}
+    text = f"{subject} → {who}"
     if assignment.due_date:
         text += ", " + _("due %s") % assignment.due_date.isoformat()
     return text
@@ -40,19 +45,21 @@ def assignment_create(
     actor,
     modules: list[Module] | None = None,
     track: Track | None = None,
+    conversations: list[Conversation] | None = None,
     target: str,
     group: OrganisationGroup | None = None,
     members: list[Membership] | None = None,
     due_date: date | None = None,
 ) -> list[Assignment]:
-    """One assignment per module, or one for the whole track. The group and members must be the
-    organisation's own."""
+    """One assignment per module, or one for the whole track, plus one per practice conversation
+    ("practise"). The group and members must be the organisation's own."""
     members = members or []
     if group is not None and group.organisation_id != organisation.pk:
         raise PermissionDenied
     if any(m.organisation_id != organisation.pk for m in members):
         raise PermissionDenied
     subjects = [{"track": track}] if track else [{"module": m} for m in modules or []]
+    subjects += [{"conversation": c} for c in conversations or []]
     created = []
     for subject in subjects:
         assignment = Assignment.objects.create(

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationGroup
-from courses.models import Module, Track
+from courses.models import Conversation, Module, Track
 
 from .models import Assignment
 from .status import Status
@@ -31,6 +31,17 @@ class AssignmentForm(forms.Form):
     track = forms.ModelChoiceField(
         label=_("Track"), queryset=Track.objects.none(), required=False, to_field_name="slug"
     )
+    conversations = forms.ModelMultipleChoiceField(
+        label=_("Practise (optional)"),
+        help_text=_(
+            "Practice conversations to include. Nothing is graded: a member has practised once they "
+            "reach the end of the conversation."
+        ),
+        queryset=Conversation.objects.none(),
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
     target = forms.ChoiceField(
         label=_("Who"), choices=Assignment.Target.choices, widget=forms.RadioSelect, initial="everyone"
     )
@@ -52,6 +63,10 @@ class AssignmentForm(forms.Form):
         self.fields["target"].choices = [(v, str(label)) for v, label in Assignment.Target.choices]
         self.fields["modules"].queryset = Module.objects.filter(is_active=True)
         self.fields["track"].queryset = Track.objects.filter(is_active=True)
+        self.fields["conversations"].queryset = Conversation.objects.filter(
+            is_active=True, module__is_active=True
+        ).select_related("module")
+        self.fields["conversations"].label_from_instance = lambda c: f"{c.title} ({c.module.title})"
         self.fields["group"].queryset = organisation.groups.all()
         self.fields["members"].queryset = organisation.memberships.select_related("user").order_by(
             "user__name"
@@ -64,8 +79,8 @@ class AssignmentForm(forms.Form):
             return data
         if data["what"] == "track" and not data["track"]:
             self.add_error("track", _("Choose a track."))
-        if data["what"] == "modules" and not data["modules"]:
-            self.add_error("modules", _("Choose at least one module."))
+        if data["what"] == "modules" and not data["modules"] and not data["conversations"]:
+            self.add_error("modules", _("Choose at least one module or practice conversation."))
         if data["target"] == Assignment.Target.GROUP and not data["group"]:
             self.add_error("group", _("Choose a group."))
         if data["target"] == Assignment.Target.MEMBERS and not data["members"]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import new_key
-from courses.models import Module, Track
+from courses.models import Conversation, Module, Track
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -44,6 +44,10 @@ class Assignment(models.Model):
     track = models.ForeignKey(
         Track, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
     )
+    # "Practise": a practice conversation, done once the member has reached any of its endings.
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments"
+    )
     target = models.CharField(max_length=16, choices=Target, default=Target.EVERYONE)
     group = models.ForeignKey(
         "accounts.OrganisationGroup",
@@ -66,9 +70,10 @@ class Assignment(models.Model):
         ordering = ["due_date", "created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(module__isnull=False, track__isnull=True)
-                | models.Q(module__isnull=True, track__isnull=False),
-                name="assignment_module_xor_track",
+                condition=models.Q(module__isnull=False, track__isnull=True, conversation__isnull=True)
+                | models.Q(module__isnull=True, track__isnull=False, conversation__isnull=True)
+                | models.Q(module__isnull=True, track__isnull=True, conversation__isnull=False),
+                name="assignment_one_subject",
             ),
             models.CheckConstraint(
                 condition=models.Q(target__in=["everyone", "group", "members"]),
@@ -83,11 +88,11 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["organisation", "due_date"], name="assignment_org_due")]
 
     def __str__(self) -> str:
-        return f"{self.module or self.track} for {self.organisation_id}"
+        return f"{self.subject} for {self.organisation_id}"
 
     @property
-    def subject(self) -> "Module | Track":
-        return self.module or self.track
+    def subject(self) -> "Module | Track | Conversation":
+        return self.module or self.track or self.conversation
 
     def applies_to(self, *, group_ids: set[int], named_assignment_ids: set[int]) -> bool:
         """Whether this assignment applies to a member in the groups `group_ids` and named in

@@ -86,6 +86,8 @@ def organisation_reminders(
 def _assignment_url(assignment: Assignment) -> str:
     if assignment.module_id:
         return absolute_url(reverse("courses:module_continue", args=[assignment.module.slug]))
+    if assignment.conversation_id:
+        return absolute_url(assignment.conversation.get_absolute_url())
     return absolute_url(reverse("courses:my_learning"))
 
 
@@ -144,6 +146,10 @@ def digests_send(*, organisation: Organisation, today: date, limit: int = 50) ->
             if len(overdue) < limit:
                 titles = [
                     m.title for m in plan.modules if row.cells.get(m.pk) and row.cells[m.pk].status == OVERDUE
+                ] + [
+                    plan.titles[("conversation", c.pk)]
+                    for c in plan.conversations
+                    if row.practice.get(c.pk) and row.practice[c.pk].status == OVERDUE
                 ]
                 overdue.append({"name": row.name, "email": row.email, "modules": titles})
     if not count:

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
-from courses.models import Module, ModuleProgress
+from courses.models import Conversation, ConversationPractice, Module, ModuleProgress
 from quizzes.services import most_missed_questions
 
-from .status import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, MemberRow, Plan, Status, member_rows
+from .status import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, Cell, MemberRow, Plan, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
 
@@ -33,6 +33,9 @@ class Summary:
     completed: int = 0
     overdue: int = 0
     not_started: int = 0
+    # Practice conversations assigned (member x conversation), and how many are practised.
+    practice_cells: int = 0
+    practised: int = 0
 
     @property
     def percent(self) -> int:
@@ -40,11 +43,13 @@ class Summary:
 
     def add(self, row: MemberRow) -> None:
         self.members += 1
-        if not row.cells:
+        if not row.total:
             return
         self.assigned += 1
         self.cells += row.total
         self.cells_completed += row.completed
+        self.practice_cells += len(row.practice)
+        self.practised += row.practised
         status = row.status
         self.completed += status == COMPLETED
         self.overdue += status == OVERDUE
@@ -68,9 +73,10 @@ _ROWS_CACHE_SIZE = 16
 
 def organisation_data_version(organisation: Organisation) -> tuple:
     """Changes whenever a dashboard cell could: any member's progress (ModuleProgress is touched
-    by every lesson, attempt and completion), any admin change (each writes an audit event), the
-    validity period, the member count (accounts deleted without an audit event), and the hour
-    (due dates and validity periods pass with time). One query."""
+    by every lesson, attempt and completion; ConversationPractice by every practice choice), any
+    admin change (each writes an audit event), the validity period, the member count (accounts
+    deleted without an audit event), and the hour (due dates and validity periods pass with
+    time). One query."""
     members = Membership.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
     member_ids = Membership.objects.filter(organisation=OuterRef(OuterRef("pk"))).values("user_id")
     last_change = (
@@ -81,6 +87,14 @@ def organisation_data_version(organisation: Organisation) -> tuple:
         .annotate(last=Max(Greatest("last_activity_at", Coalesce("completed_at", "last_activity_at"))))
         .values("last")[:1]
     )
+    last_practice = (
+        ConversationPractice.objects.filter(user_id__in=member_ids)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(last=Max("last_activity_at"))
+        .values("last")[:1]
+    )
     audit = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-id").values("id")[:1]
     row = (
         Organisation.objects.filter(pk=organisation.pk)
@@ -88,8 +102,11 @@ def organisation_data_version(organisation: Organisation) -> tuple:
             last_audit=Subquery(audit),
             members_count=Subquery(members.annotate(n=Count("id")).values("n")[:1]),
             last_change=Subquery(last_change),
+            last_practice=Subquery(last_practice),
         )
-        .values_list("last_audit", "members_count", "last_change", "certificate_validity_months")
+        .values_list(
+            "last_audit", "members_count", "last_change", "last_practice", "certificate_validity_months"
+        )
         .get()
     )
     return (organisation.pk, *row, timezone.now().strftime("%Y-%m-%d %H"))
@@ -168,7 +185,6 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
     """The compliance report, one line per member and assigned module, generated as the rows
     stream from the database (constant memory)."""
     writer = csv.writer(_Echo())
-    labels = dict(Status.choices)
     yield writer.writerow(
         [
             _("Name"),
@@ -182,22 +198,30 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
             _("Expires on"),
         ]
     )
-    titles = {m.pk: m.title for m in plan.modules}
     for row in member_rows(organisation=organisation, plan=plan):
         groups = "; ".join(sorted(group_names[g] for g in row.group_ids if g in group_names))
-        for module_id, cell in row.cells.items():
+        for title, cell in row_items(row, plan):
             values = [
                 row.name,
                 row.email,
                 row.role,
                 groups,
-                titles[module_id],
-                labels[cell.status],
+                title,
+                cell.label,
                 cell.due_date.isoformat() if cell.due_date else "",
                 _day(cell.completed_at),
                 _day(cell.expires_at),
             ]
             yield writer.writerow([csv_safe(v) for v in values])
+
+
+def row_items(row: MemberRow, plan: Plan) -> Iterator[tuple[str, Cell]]:
+    """A member's assigned modules, then practice conversations, as (title, cell)."""
+    titles = plan.titles
+    for module_id, cell in row.cells.items():
+        yield titles[("module", module_id)], cell
+    for conversation_id, cell in row.practice.items():
+        yield titles[("conversation", conversation_id)], cell
 
 
 def report_export_record(*, organisation: Organisation, actor: User) -> None:
@@ -212,11 +236,14 @@ def report_export_record(*, organisation: Organisation, actor: User) -> None:
 class ModuleReport:
     completions: list[tuple[date, int, int]]  # month, completed that month, completed so far
     wrong_questions: list[dict]
+    # The module's practice conversations, each with `practised` (current members who reached an
+    # ending) and `members` (the organisation's member count).
+    conversations: list[Conversation]
 
 
 def module_report(*, organisation: Organisation, module: Module, limit: int = 5) -> ModuleReport:
-    """Completions by month among current members, and the questions members most often get
-    wrong (2 queries)."""
+    """Completions by month among current members, the questions members most often get
+    wrong, and how many members practised each of the module's conversations (3 queries)."""
     members = organisation.memberships.values("user_id")
     by_month = (
         ModuleProgress.objects.filter(module=module, user__in=members, completed_at__isnull=False)
@@ -230,4 +257,16 @@ def module_report(*, organisation: Organisation, module: Module, limit: int = 5)
         total += n
         completions.append((month, n, total))
     wrong = most_missed_questions(module=module, user_ids=members, limit=limit)
-    return ModuleReport(completions=completions, wrong_questions=wrong)
+    member_count = (
+        organisation.memberships.order_by().values("organisation").annotate(n=Count("id")).values("n")
+    )
+    conversations = list(
+        module.conversations.filter(is_active=True).annotate(
+            practised=Count(
+                "practices",
+                filter=Q(practices__completed_at__isnull=False, practices__user__in=members),
+            ),
+            members=Subquery(member_count[:1]),
+        )
+    )
+    return ModuleReport(completions=completions, wrong_questions=wrong, conversations=conversations)

@@ -11,19 +11,25 @@ the learner's own assigned modules. The rules, as plain functions:
   the assignment counts.
 - Otherwise it is overdue once its due date has passed, in progress if the member has started it
   (any ModuleProgress row: opening or completing a lesson creates one), else not started.
+- An assignment may instead be a practice conversation ("practise"). It is completed once the
+  member has practised it (reached any ending: nothing is graded), and that never runs out;
+  otherwise overdue, in progress (a choice made) or not started by the same rules. Its cells sit
+  beside the module cells (`MemberRow.practice`) and count the same in every total.
 """
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 
 from django.db import models
 from django.db.models import F, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationGroup
-from courses.models import Module, ModuleProgress, TrackModule
+from courses.models import Conversation, ConversationPractice, Module, ModuleProgress, TrackModule
 
 from .models import Assignment, AssignmentExtension
 from .validity import completion_expires_at, completion_is_current
@@ -56,9 +62,13 @@ class Cell:
     expires_at: datetime | None = None
     # Completed once, but the organisation's validity period has run out: due again.
     expired_at: datetime | None = None
+    # A practice conversation's cell: completed reads "Practised".
+    practice: bool = False
 
     @property
     def label(self) -> str:
+        if self.practice and self.status == COMPLETED:
+            return _("Practised")
         return Status(self.status).label
 
 
@@ -70,13 +80,14 @@ def cell_status(
     due_date: date | None,
     today: date,
     now: datetime,
+    practice: bool = False,
 ) -> Cell:
     expires_at = completion_expires_at(completed_at, validity_months)
     if completion_is_current(completed_at=completed_at, validity_months=validity_months, now=now):
-        return Cell(COMPLETED, due_date, completed_at, expires_at)
+        return Cell(COMPLETED, due_date, completed_at, expires_at, practice=practice)
     if due_date is not None and today > due_date:
-        return Cell(OVERDUE, due_date, expired_at=expires_at)
-    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at)
+        return Cell(OVERDUE, due_date, expired_at=expires_at, practice=practice)
+    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at, practice=practice)
 
 
 def earliest(dates: Iterable[date | None]) -> date | None:
@@ -106,10 +117,26 @@ class Plan:
     assignments: list[Assignment]
     modules: list[Module]
     module_ids_of: dict[int, list[int]]
+    # Practice conversations assigned, and the one each "practise" assignment names (if active).
+    conversations: list[Conversation] = field(default_factory=list)
+    conversation_of: dict[int, int] = field(default_factory=dict)
+    retired_practice: set[int] = field(default_factory=set)
 
     @property
     def module_ids(self) -> list[int]:
         return [m.pk for m in self.modules]
+
+    @property
+    def conversation_ids(self) -> list[int]:
+        return [c.pk for c in self.conversations]
+
+    @property
+    def titles(self) -> dict[tuple[str, int], str]:
+        """("module", id) or ("conversation", id) -> the title a report prints."""
+        titles = {("module", m.pk): m.title for m in self.modules}
+        for c in self.conversations:
+            titles[("conversation", c.pk)] = _("Practise: %(title)s") % {"title": c.title}
+        return titles
 
 
 def expand_tracks(assignments: list[Assignment]) -> dict[int, list[Module]]:
@@ -127,14 +154,20 @@ def expand_tracks(assignments: list[Assignment]) -> dict[int, list[Module]]:
     for a in assignments:
         if a.module_id:
             expanded[a.pk] = [a.module] if a.module.is_active else []
-        else:
+        elif a.track_id:
             expanded[a.pk] = by_track.get(a.track_id, [])
+        else:  # a practice conversation: no module to complete
+            expanded[a.pk] = []
     return expanded
+
+
+def _practised(conversation: Conversation | None) -> bool:
+    return conversation is not None and conversation.is_active and conversation.module.is_active
 
 
 def organisation_plan(organisation: Organisation) -> Plan:
     assignments = list(
-        organisation.assignments.select_related("module", "track", "group").order_by(
+        organisation.assignments.select_related("module", "track", "group", "conversation__module").order_by(
             F("due_date").asc(nulls_last=True), "created_at", "pk"
         )
     )
@@ -143,10 +176,16 @@ def organisation_plan(organisation: Organisation) -> Plan:
     for a in assignments:
         for m in expanded[a.pk]:
             modules.setdefault(m.pk, m)
+    conversations = {a.conversation_id: a.conversation for a in assignments if _practised(a.conversation)}
     return Plan(
         assignments=assignments,
         modules=sorted(modules.values(), key=lambda m: (m.position, m.slug)),  # course order
         module_ids_of={pk: [m.pk for m in ms] for pk, ms in expanded.items()},
+        conversations=sorted(conversations.values(), key=lambda c: (c.position, c.slug)),
+        conversation_of={a.pk: a.conversation_id for a in assignments if a.conversation_id in conversations},
+        retired_practice={
+            a.pk for a in assignments if a.conversation_id and a.conversation_id not in conversations
+        },
     )
 
 
@@ -165,19 +204,27 @@ class MemberRow:
     group_ids: set[int]
     # Applicable assignment id -> this member's due date for it.
     due_by_assignment: dict[int, date | None] = field(default_factory=dict)
-    cells: dict[int, Cell] = field(default_factory=dict)
+    cells: dict[int, Cell] = field(default_factory=dict)  # by module id
+    practice: dict[int, Cell] = field(default_factory=dict)  # by conversation id
+
+    def all_cells(self) -> Iterator[Cell]:
+        return chain(self.cells.values(), self.practice.values())
 
     @property
     def status(self) -> str | None:
-        return overall_status(self.cells.values())
+        return overall_status(self.all_cells())
 
     @property
     def completed(self) -> int:
-        return sum(1 for c in self.cells.values() if c.status == COMPLETED)
+        return sum(1 for c in self.all_cells() if c.status == COMPLETED)
 
     @property
     def total(self) -> int:
-        return len(self.cells)
+        return len(self.cells) + len(self.practice)
+
+    @property
+    def practised(self) -> int:
+        return sum(1 for c in self.practice.values() if c.status == COMPLETED)
 
     @property
     def percent(self) -> int:
@@ -209,7 +256,8 @@ def member_rows(
 ) -> Iterator[MemberRow]:
     """Every member with their assigned modules' cells, sorted by name, in five queries whatever
     the number of members: the members, then their group links, named assignments, extensions
-    and module progress, each streamed in the same order and merged as they go."""
+    and module progress, each streamed in the same order and merged as they go; a sixth, their
+    practice of the assigned conversations, only when a conversation is assigned."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     by_membership = ("membership__user__name", "membership__user_id")
@@ -251,6 +299,16 @@ def member_rows(
         if plan.module_ids
         else []
     )
+    practices = _Follower(
+        ConversationPractice.objects.filter(
+            user__memberships__organisation=organisation, conversation_id__in=plan.conversation_ids
+        )
+        .order_by(*by_user)
+        .values_list("user_id", "conversation_id", "completed_at")
+        .iterator(chunk_size=CHUNK)
+        if plan.conversation_ids
+        else []
+    )
     validity = organisation.certificate_validity_months
     for membership_id, key, user_id, name, email, role, language in members:
         row = MemberRow(
@@ -266,13 +324,17 @@ def member_rows(
         named_ids = {a for _m, a in named.take(membership_id)}
         extended = {a: d for _m, a, d in extensions.take(membership_id)}
         done = {m: c for _u, m, c in progress.take(user_id)}
+        practised = {c: at for _u, c, at in practices.take(user_id)}
         dues: dict[int, list[date | None]] = {}
+        practice_dues: dict[int, list[date | None]] = {}
         for a in plan.assignments:
             if a.applies_to(group_ids=row.group_ids, named_assignment_ids=named_ids):
                 due = extended.get(a.pk, a.due_date)
                 row.due_by_assignment[a.pk] = due
                 for module_id in plan.module_ids_of[a.pk]:
                     dues.setdefault(module_id, []).append(due)
+                if a.pk in plan.conversation_of:
+                    practice_dues.setdefault(plan.conversation_of[a.pk], []).append(due)
         for module_id in plan.module_ids:
             if module_id in dues:
                 row.cells[module_id] = cell_status(
@@ -283,10 +345,26 @@ def member_rows(
                     today=today,
                     now=now,
                 )
+        for conversation_id in plan.conversation_ids:
+            if conversation_id in practice_dues:
+                row.practice[conversation_id] = cell_status(
+                    started=conversation_id in practised,
+                    completed_at=practised.get(conversation_id),
+                    validity_months=None,  # practising never runs out
+                    due_date=earliest(practice_dues[conversation_id]),
+                    today=today,
+                    now=now,
+                    practice=True,
+                )
         yield row
 
 
 def assignment_is_complete(row: MemberRow, plan: Plan, assignment_id: int) -> bool:
+    if assignment_id in plan.conversation_of:
+        cell = row.practice.get(plan.conversation_of[assignment_id])
+        return cell is not None and cell.status == COMPLETED
+    if assignment_id in plan.retired_practice:
+        return True  # its conversation was retired: nothing is left to do
     cells = [row.cells[m] for m in plan.module_ids_of[assignment_id] if m in row.cells]
     return bool(cells) and all(c.status == COMPLETED for c in cells)
 
@@ -296,18 +374,32 @@ def assignment_is_complete(row: MemberRow, plan: Plan, assignment_id: int) -> bo
 
 @dataclass
 class AssignedModule:
-    module: Module
+    """A module, or a practice conversation ("practise"), an organisation assigned a learner."""
+
+    module: Module | None
     organisation: Organisation
     cell: Cell
+    conversation: Conversation | None = None
+
+    @property
+    def title(self) -> str:
+        return self.conversation.title if self.conversation else self.module.title
+
+    @property
+    def url(self) -> str:
+        if self.conversation:
+            return self.conversation.get_absolute_url()
+        return reverse("courses:module_continue", args=[self.module.slug])
 
 
 def assigned_to_user(
     *, user, statuses: dict, organisation: Organisation | None = None
 ) -> list[AssignedModule]:
-    """The modules `user`'s organisations (or only `organisation`) assigned to them, most urgent
-    first, one entry per module (the most urgent, where several organisations assign it). `statuses` are the learner's
+    """The modules and practice conversations `user`'s organisations (or only `organisation`)
+    assigned to them, most urgent first, one entry per module or conversation (the most urgent,
+    where several organisations assign it). `statuses` are the learner's
     courses.services.ModuleStatus by module id, already fetched by the page. One query, plus one
-    if a track is assigned."""
+    if a track is assigned, plus one if a conversation is."""
     if not user.is_authenticated:
         return []
     extension = AssignmentExtension.objects.filter(assignment=OuterRef("pk"), membership__user=user).values(
@@ -318,15 +410,45 @@ def assigned_to_user(
         assignments = assignments.filter(organisation=organisation)
     assignments = list(
         assignments.annotate(extended_due=Subquery(extension)).select_related(
-            "organisation", "module", "track"
+            "organisation", "module", "track", "conversation__module"
         )
     )
     now = timezone.now()
     today = timezone.localdate(now)
     expanded = expand_tracks(assignments)
-    best: dict[int, AssignedModule] = {}
+    conversation_ids = {a.conversation_id for a in assignments if _practised(a.conversation)}
+    practised = (
+        dict(
+            ConversationPractice.objects.filter(user=user, conversation_id__in=conversation_ids).values_list(
+                "conversation_id", "completed_at"
+            )
+        )
+        if conversation_ids
+        else {}
+    )
+    best: dict[tuple[str, int], AssignedModule] = {}
+
+    def offer(key: tuple[str, int], item: AssignedModule) -> None:
+        current = best.get(key)
+        if current is None or _urgency(item.cell) < _urgency(current.cell):
+            best[key] = item
+
     for a in assignments:
         due = a.extended_due or a.due_date
+        if a.conversation_id in conversation_ids:
+            cell = cell_status(
+                started=a.conversation_id in practised,
+                completed_at=practised.get(a.conversation_id),
+                validity_months=None,
+                due_date=due,
+                today=today,
+                now=now,
+                practice=True,
+            )
+            item = AssignedModule(
+                module=None, organisation=a.organisation, cell=cell, conversation=a.conversation
+            )
+            offer(("conversation", a.conversation_id), item)
         for module in expanded[a.pk]:
             status = statuses.get(module.pk)
             cell = cell_status(
@@ -337,9 +459,9 @@ def assigned_to_user(
                 today=today,
                 now=now,
             )
-            current = best.get(module.pk)
-            if current is None or _urgency(cell) < _urgency(current.cell):
-                best[module.pk] = AssignedModule(module=module, organisation=a.organisation, cell=cell)
+            offer(
+                ("module", module.pk), AssignedModule(module=module, organisation=a.organisation, cell=cell)
+            )
     return sorted(best.values(), key=lambda item: _urgency(item.cell))
 
 

@@ -17,8 +17,8 @@ from courses.services import get_module, module_statuses, modules_with_lesson_co
 
 from . import assignments
 from .forms import AssignmentForm, DashboardFilterForm, ExtensionForm
-from .reports import dashboard_rows, module_report, report_csv_lines, report_export_record
-from .status import Status, assigned_to_user, member_rows, organisation_plan
+from .reports import dashboard_rows, module_report, report_csv_lines, report_export_record, row_items
+from .status import assigned_to_user, member_rows, organisation_plan
 from .tasks import reminders_request
 
 PAGE_SIZE = 50
@@ -44,9 +44,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def assignment_list(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
-    assignments = organisation.assignments.select_related("module", "track", "group").order_by(
-        "-created_at", "-pk"
-    )
+    assignments = organisation.assignments.select_related(
+        "module", "track", "group", "conversation"
+    ).order_by("-created_at", "-pk")
     page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/assignments.html", {"organisation": organisation, "page": page})
 
@@ -63,6 +63,7 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user,
             modules=list(data["modules"]) if data["what"] == "modules" else None,
             track=data["track"] if data["what"] == "track" else None,
+            conversations=list(data["conversations"]),
             target=data["target"],
             group=data["group"],
             members=list(data["members"]),
@@ -128,7 +129,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         sort=filters.get("sort", ""),
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = [[row.cells.get(m.pk) for m in plan.modules] for row in page.object_list]
+    columns = [
+        [row.cells.get(m.pk) for m in plan.modules] + [row.practice.get(c.pk) for c in plan.conversations]
+        for row in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -138,6 +142,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "summary": summary,
         "page": page,
         "rows": list(zip(page.object_list, columns, strict=True)),
+        "column_count": len(plan.modules) + len(plan.conversations) + 2,
         "query": query.urlencode(),
         "today": timezone.localdate(),
     }
@@ -161,16 +166,15 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     """The printable report: every member and their assigned modules."""
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     plan = organisation_plan(organisation)
-    titles = {m.pk: m.title for m in plan.modules}
     context = {
         "organisation": organisation,
-        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles, dict(Status.choices)),
+        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), plan),
         "today": timezone.localdate(),
     }
     return render(request, "orgs/report.html", context)
 
 
-def _with_titles(rows, titles: dict[int, str], labels: dict[str, str]):
+def _with_titles(rows, plan):
     """Each row's cells as ready-made strings: the report can hold thousands of lines, and
     formatting in Python is several times cheaper than template tags per cell."""
 
@@ -180,13 +184,13 @@ def _with_titles(rows, titles: dict[int, str], labels: dict[str, str]):
     for row in rows:
         row.items = [
             (
-                titles[module_id],
-                labels[cell.status],
+                title,
+                cell.label,
                 day(cell.due_date),
                 day(timezone.localtime(cell.completed_at) if cell.completed_at else None),
                 day(timezone.localtime(cell.expires_at) if cell.expires_at else None),
             )
-            for module_id, cell in row.cells.items()
+            for title, cell in row_items(row, plan)
         ]
         yield row
 

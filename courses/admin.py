@@ -3,7 +3,16 @@ read-only for support, so a hand edit can never drift from the files."""
 
 from django.contrib import admin
 
-from .models import Lesson, LessonProgress, Module, ModuleProgress, Source, Track
+from .models import (
+    Conversation,
+    ConversationPractice,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleProgress,
+    Source,
+    Track,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -68,4 +77,19 @@ class LessonProgressAdmin(ReadOnlyAdmin):
 class ModuleProgressAdmin(ReadOnlyAdmin):
     list_display = ["user", "module", "last_activity_at", "completed_at"]
     list_select_related = ["user", "module"]
+    search_fields = ["user__email"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "slug", "module", "is_active", "content_hash", "updated_at"]
+    list_filter = ["is_active", "module"]
+    list_select_related = ["module"]
+    search_fields = ["title", "slug"]
+
+
+@admin.register(ConversationPractice)
+class ConversationPracticeAdmin(ReadOnlyAdmin):
+    list_display = ["user", "conversation", "path", "last_activity_at", "completed_at"]
+    list_select_related = ["user", "conversation"]
     search_fields = ["user__email"]

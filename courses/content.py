@@ -1,8 +1,10 @@
 """Load the course from files: validate everything, then upsert in one transaction.
 
 The format is documented for authors in docs/authoring.md. This module parses `course.yaml`,
-`glossary.yaml`, each `modules/<NN-slug>/module.yaml` and its lessons, `handouts/*.md` and
-`pages/*.md`; quizzes are parsed by `quizzes.content`.
+`glossary.yaml`, each `modules/<NN-slug>/module.yaml` and its lessons, `handouts/*.md`,
+`pages/*.md` and translations beside them (courses/translations.py); quizzes are parsed by
+`quizzes.content` and practice conversations (`conversations/NN-<slug>.yaml`) by
+`courses.conversations`.
 Every problem is collected as a `ContentError` naming the file and the field, and nothing is
 written unless there are none. Slugs are identity: a reload updates rows in place; items that
 disappeared from the files are deactivated, never deleted, so no learner loses progress.
@@ -20,7 +22,19 @@ from django.utils import translation
 
 from quizzes.content import parse_quiz, parse_quiz_translation, quiz_upsert
 
-from .models import Audience, GlossaryTerm, Handout, Lesson, Module, Page, Source, Track, TrackModule
+from .conversations import ParsedConversation, parse_conversations
+from .models import (
+    Audience,
+    Conversation,
+    GlossaryTerm,
+    Handout,
+    Lesson,
+    Module,
+    Page,
+    Source,
+    Track,
+    TrackModule,
+)
 from .translations import LANGUAGES, is_translation, parse_module_translation, parse_tracks_translation, twin
 from .validation import (
     SLUG_RE,
@@ -118,6 +132,7 @@ class ParsedCourse:
     handouts: list[ParsedHandout] = field(default_factory=list)
     pages: list[ParsedPage] = field(default_factory=list)
     track_translations: dict = field(default_factory=dict)
+    conversations: list[ParsedConversation] = field(default_factory=list)
 
 
 def content_hash(folder: Path) -> str:
@@ -460,6 +475,8 @@ def parse_course(root: Path) -> ParsedCourse:
     course.track_translations = {
         language: parse_tracks_translation(root, course.tracks, language, problems) for language in LANGUAGES
     }
+    sources = {m.slug: {s["number"] for s in m.sources} for m in course.modules}
+    course.conversations = parse_conversations(root / "conversations", problems, sources, AUDIENCES)
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -470,6 +487,7 @@ class LoadReport:
     modules: int = 0
     lessons: int = 0
     questions: int = 0
+    conversations: int = 0
     changed: list[str] = field(default_factory=list)
 
 
@@ -564,6 +582,7 @@ def course_load(*, root: Path) -> LoadReport:
             for i, slug in enumerate(parsed.modules)
         )
     Track.objects.exclude(pk__in=seen_tracks).update(is_active=False)
+    report.conversations = conversations_upsert(parsed=course.conversations, modules=modules_by_slug)
     _load_extras(course, modules_by_slug)
     return report
 
@@ -604,3 +623,30 @@ def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
         )  # fmt: skip
         seen.append(row.pk)
     Page.objects.exclude(pk__in=seen).update(is_active=False)
+
+
+def conversations_upsert(*, parsed: list[ParsedConversation], modules: dict[str, Module]) -> int:
+    """Upsert the conversations by slug; deactivate those no longer in the files (learners'
+    practice records stay)."""
+    seen = []
+    for position, item in enumerate(parsed):
+        conversation, _ = Conversation.objects.update_or_create(
+            slug=item.slug,
+            defaults={
+                "module": modules[item.module],
+                "title": item.title,
+                "summary": item.summary,
+                "audiences": ",".join(item.audiences),
+                "setting": item.setting,
+                "other": item.other,
+                "content_note": item.content_note,
+                "start": item.start,
+                "nodes": item.nodes,
+                "position": position,
+                "content_hash": item.content_hash,
+                "is_active": True,
+            },
+        )
+        seen.append(conversation.pk)
+    Conversation.objects.exclude(pk__in=seen).update(is_active=False)
+    return len(seen)

@@ -247,3 +247,71 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Conversation(models.Model):
+    """A practice conversation (content/conversations/NN-<slug>.yaml), loaded with the course.
+
+    `nodes` is the graph exactly as `courses.conversations` validated it at load time: every node
+    reachable, no dead ends, no unmarked loops, citations resolved and notes rendered to safe
+    HTML. Its shape is documented on `courses.conversations.ParsedConversation`; the format's
+    version is the loader's, not a field inside the JSON."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="conversations")
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    audiences = models.CharField(max_length=64, help_text="Comma-separated audiences.")
+    setting = models.TextField()
+    other = models.CharField(max_length=60, help_text="The other person's name in the chat.")
+    content_note = models.TextField()
+    start = models.SlugField(max_length=80)
+    nodes = models.JSONField()
+    position = models.PositiveSmallIntegerField(default=0)
+    content_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True, help_text="False once removed from content/.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:practice", args=[self.slug])
+
+
+class ConversationPractice(models.Model):
+    """One learner's practice of one conversation: the path they are on (a string of choice
+    keys from the start, one per decision, on the content version `content_hash`), and when they
+    first reached an ending, which is what "practised" means. Nothing is graded or scored.
+    Replaying empties the path; `completed_at` stays."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversation_practices"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="practices")
+    path = models.CharField(max_length=40, blank=True)
+    content_hash = models.CharField(max_length=64)
+    last_activity_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "conversation"], name="conversationpractice_unique"),
+            models.CheckConstraint(
+                condition=models.Q(path__regex=r"^[a-d]*$"), name="conversationpractice_path_keys"
+            ),
+        ]
+        indexes = [
+            # Organisation pages: who has practised one conversation.
+            models.Index(fields=["conversation", "completed_at"], name="practice_conversation_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} practising {self.conversation_id}"
+
+    @property
+    def is_practised(self) -> bool:
+        return self.completed_at is not None

@@ -21,6 +21,7 @@ from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
 from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page
+from .practice import practice_export
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
 # and lessons are public course content, the same for everyone, so they take no user. ----------
@@ -257,7 +258,7 @@ def recent_module(*, user) -> ModuleProgress | None:
 
 
 def progress_export(*, user) -> dict:
-    """The learner's lesson and module progress, for their data export."""
+    """The learner's lesson, module and practice progress, for their data export."""
     lessons = LessonProgress.objects.filter(user=user).select_related("lesson__module")
     modules = ModuleProgress.objects.filter(user=user).select_related("module", "last_lesson")
     return {
@@ -278,4 +279,5 @@ def progress_export(*, user) -> dict:
             }
             for p in modules
         ],
+        "practice_conversations": practice_export(user=user),
     }

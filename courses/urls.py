@@ -22,4 +22,7 @@ urlpatterns = [
         views.lesson_mark_complete,
         name="lesson_complete",
     ),
+    path("practice/<slug:slug>/", views.practice_intro, name="practice"),
+    path("practice/<slug:slug>/play/", views.practice_play, name="practice_play"),
+    path("practice/<slug:slug>/restart/", views.practice_restart, name="practice_restart"),
 ]

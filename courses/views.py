@@ -1,18 +1,33 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance.status import assigned_to_user
 
 from .context_processors import safety
+from .forms import PracticeChoiceForm, PracticeRewindForm
 from .handouts import handout_pdf
 from .help import CHECKED, INTERNATIONAL
 from .models import GlossaryTerm, Handout, Source, Track
+from .practice import (
+    RESTARTED,
+    STALE,
+    InvalidChoice,
+    conversations_with_practice,
+    current_path,
+    get_conversation,
+    practice_adopt_guest_path,
+    practice_choose,
+    practice_for,
+    practice_rewind,
+    practice_state,
+)
 from .services import (
     active_lessons,
     get_handout,
@@ -77,6 +92,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
+        "conversations": list(conversations_with_practice(user=request.user, module_id=module.pk)),
     }
     return render(request, "courses/module.html", context)
 
@@ -153,8 +169,86 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
         "assigned": assigned_to_user(user=request.user, statuses=statuses),
+        # Like the modules: those written for the learner's role, and any they have tried.
+        "conversations": [
+            c
+            for c in conversations_with_practice(user=request.user).select_related("module")
+            if request.user.recommended_audience in c.audiences.split(",") or c.practice_path is not None
+        ],
     }
     return render(request, "courses/my_learning.html", context)
+
+
+# --- Practice conversations -------------------------------------------------------------------
+
+
+@require_GET
+def practice_intro(request: HttpRequest, slug: str) -> HttpResponse:
+    """The situation and the content note, with the choice to start, continue or skip."""
+    conversation = get_conversation(slug)
+    practice = practice_for(user=request.user, conversation=conversation)
+    path = current_path(practice=practice, session=request.session, conversation=conversation)
+    context = {
+        "conversation": conversation,
+        "module": conversation.module,
+        "state": practice_state(conversation=conversation, path=path),
+        "practice": practice,
+    }
+    return render(request, "courses/practice_intro.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def practice_play(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the conversation so far and the choices for this turn, or the debrief at an ending.
+    POST: one choice, a plain form post (POST, redirect, GET), for guests too."""
+    conversation = get_conversation(slug)
+    if request.method == "POST":
+        form = PracticeChoiceForm(request.POST)
+        if not form.is_valid():
+            raise BadRequest("practice POST without a valid turn, node and choice")
+        data = form.cleaned_data
+        try:
+            outcome = practice_choose(
+                user=request.user, session=request.session, conversation=conversation,
+                step=data["step"], node=data["node"], key=data["choice"],
+            )  # fmt: skip
+        except InvalidChoice as exc:
+            raise BadRequest(str(exc)) from exc
+        _tell(request, outcome)
+        return redirect(reverse("courses:practice_play", args=[slug]) + "#now")
+    practice_adopt_guest_path(user=request.user, session=request.session, conversation=conversation)
+    practice = practice_for(user=request.user, conversation=conversation)
+    path = current_path(practice=practice, session=request.session, conversation=conversation)
+    state = practice_state(conversation=conversation, path=path)
+    context = {"conversation": conversation, "module": conversation.module, "state": state}
+    if not state.is_ending:
+        return render(request, "courses/practice_play.html", context)
+    context["practice"] = practice
+    context["sources"] = list(conversation.module.sources.all())
+    return render(request, "courses/practice_debrief.html", context)
+
+
+@require_POST
+def practice_restart(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start again, or go back to one turn to try another answer."""
+    conversation = get_conversation(slug)
+    form = PracticeRewindForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("practice restart without a valid turn")
+    outcome = practice_rewind(
+        user=request.user, session=request.session, conversation=conversation, step=form.cleaned_data["step"]
+    )
+    _tell(request, outcome)
+    return redirect(reverse("courses:practice_play", args=[slug]) + "#now")
+
+
+def _tell(request: HttpRequest, outcome: str) -> None:
+    if outcome == STALE:
+        messages.info(
+            request, _("That turn was already answered, so nothing changed. Here is where you are now.")
+        )
+    elif outcome == RESTARTED:
+        messages.info(request, _("This conversation was updated since you began, so it starts again."))
 
 
 @require_GET

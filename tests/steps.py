@@ -1,5 +1,6 @@
 """What tests do to build state, through the real services, written once: answer or take a quiz,
-complete a module, assign modules, add many members fast, and a clock the tests move."""
+complete a module, practise a conversation, assign modules and conversations, add many members
+fast, and a clock the tests move."""
 
 import uuid
 from datetime import datetime, timedelta
@@ -10,7 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from compliance.assignments import assignment_create
-from courses.models import Module, ModuleProgress, Track
+from courses.conversations import recommended_path, walk
+from courses.models import Conversation, Module, ModuleProgress, Track
+from courses.practice import practice_choose
 from courses.services import lesson_complete
 from quizzes.models import Draw, Question
 from quizzes.services import attempt_submit, get_quiz, quiz_questions
@@ -58,7 +61,18 @@ def complete_module(user, slug: str):
     return take_quiz(user, slug)
 
 
-def assign(org, actor, *, slugs=(), track=None, **kwargs):
+def practise(user, slug: str, keys: str | None = None) -> None:
+    """Play conversation `slug` along `keys` (default: the recommended path, to a good ending),
+    the way the play page does, one choice at a time."""
+    conversation = Conversation.objects.get(slug=slug)
+    if keys is None:
+        keys = recommended_path(conversation.nodes, conversation.start)
+    for step, key in enumerate(keys):
+        node = walk(conversation.nodes, conversation.start, keys[:step])[-1].node_id
+        practice_choose(user=user, session={}, conversation=conversation, step=step, node=node, key=key)
+
+
+def assign(org, actor, *, slugs=(), track=None, conversations=(), **kwargs):
     modules = [Module.objects.get(slug=s) for s in slugs]
     kwargs.setdefault("target", "everyone")
     return assignment_create(
@@ -66,6 +80,7 @@ def assign(org, actor, *, slugs=(), track=None, **kwargs):
         actor=actor,
         modules=modules,
         track=Track.objects.get(slug=track) if track else None,
+        conversations=[Conversation.objects.get(slug=s) for s in conversations],
         **kwargs,
     )
 

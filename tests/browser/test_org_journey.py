@@ -66,7 +66,7 @@ def test_lead_invites_by_csv_teacher_completes_and_the_report_shows_it(page, bro
     # Assign the first module to everyone, due in a month.
     page.get_by_role("link", name="Assignments").click()
     page.get_by_role("link", name="Assign training").click()
-    page.get_by_label("First steps").check()
+    page.get_by_label("First steps", exact=True).check()
     page.get_by_label("Everyone").check()
     due = timezone.localdate() + timedelta(days=30)
     page.get_by_label("Due date").fill(due.isoformat())

@@ -28,7 +28,8 @@ BUDGETS = {
     # + assignments(1) + track modules(1) + members, group links, named, extensions, progress(5)
     "report": 10,
     # + module(1) + completions by month(1) + most missed questions(1)
-    "module_dashboard": 6,
+    # + the module's practice conversations with practised counts(1)
+    "module_dashboard": 7,
 }
 
 

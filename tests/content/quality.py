@@ -135,6 +135,8 @@ def course_problems(root: Path) -> list[str]:
             split = split_front_matter(text)
             if split and (value := grade(split[1])) > MAX_GRADE:
                 problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
+    for path in sorted((root / "conversations").glob("*.yaml")):
+        conversation_problems(path, problems)
     _check_extras(root, problems)
     return problems
 
@@ -197,3 +199,25 @@ def spanish_problems(root: Path) -> list[str]:
             if (value := ease_es(split[1])) < MIN_EASE_ES:
                 problems.append(f"{name}: Fernández-Huerta {value:.0f} is below {MIN_EASE_ES:g}")
     return problems
+
+
+def conversation_problems(path: Path, problems: list[str]) -> None:
+    """A practice conversation: the words rules, plain reading, and at least two good and two
+    poor endings, so a learner meets more than one way for it to go well and to go wrong."""
+    name = f"conversations/{path.name}"
+    data = yaml.safe_load(path.read_text())
+    for text in _texts(data):
+        _check_text(name, text, problems)
+    prose_lines, endings = [], []
+    for node in (data.get("nodes") or {}).values():
+        prose_lines += node.get("says", [])
+        for choice in node.get("choices", []):
+            prose_lines += [choice.get("text", ""), choice.get("note", "")]
+        if "ending" in node:
+            endings.append(node["ending"])
+            prose_lines += [node.get("title", "") + ".", node.get("debrief", "")]
+    if (value := grade("\n\n".join(str(line) for line in prose_lines))) > MAX_GRADE:
+        problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
+    for kind in ("good", "poor"):
+        if endings.count(kind) < 2:
+            problems.append(f"{name}: has {endings.count(kind)} {kind} endings; write at least 2")

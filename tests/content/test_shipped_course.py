@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from courses.content import course_load
-from courses.models import Module, Track
+from courses.conversations import recommended_path, walk
+from courses.models import Conversation, Module, Track
 from quizzes.models import Choice, Question
 from tests.conftest import FIXTURE_CONTENT, SHIPPED_CONTENT
 
@@ -33,6 +34,22 @@ def test_every_module_has_objectives_sources_lessons_and_a_big_enough_quiz(db):
         assert module.quiz.scenarios.count() >= 4, module.slug
         assert Question.objects.filter(scenario__quiz__module=module).count() >= 8, module.slug
     assert not Choice.objects.filter(feedback_html="").exists()
+
+
+def test_the_four_practice_conversations_load_with_their_modules(db):
+    report = course_load(root=SHIPPED_CONTENT)
+    assert report.conversations == 4
+    modules = dict(Conversation.objects.values_list("slug", "module__slug"))
+    assert modules == {
+        "threat-to-share": "sextortion",
+        "online-friend-wants-to-meet": "online-grooming",
+        "he-just-takes-care-of-me": "coercive-control",
+        "worried-about-a-colleague": "for-schools",
+    }
+    for conversation in Conversation.objects.all():
+        keys = recommended_path(conversation.nodes, conversation.start)
+        assert 4 <= len(keys) <= 8, conversation.slug
+        assert walk(conversation.nodes, conversation.start, keys)[-1].node["ending"] == "good"
 
 
 def test_shipped_course_meets_the_content_standards():
@@ -116,6 +133,30 @@ def test_a_cued_bank_is_caught():
     assert any("less than 1.5 x draw" in p for p in problems)
     assert any("objective 2 has fewer than two" in p for p in problems)
     assert any("is the longest in 2 of 2" in p for p in problems)
+
+
+CONVERSATION = "conversations/01-first-talk.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Thanks first.[^1]", "Never say child pornography.", "uses the term 'child pornography'"),
+        ("Thanks first.[^1]", "Call 1-800-843-5670.", "phone number 1-800-843-5670 is not one of the help lines"),
+        ("    ending: poor\n    title: \"Jo stops talking\"", "    ending: good\n    title: \"Jo stops talking\"",
+         "has 1 poor endings; write at least 2"),
+        ("Rushing makes it hard to speak.",
+         " and ".join(["Institutional safeguarding responsibilities necessitate comprehensive documentation of "
+                       "observed behavioural indicators, contemporaneous recording of disclosures"] * 6),
+         "Flesch-Kincaid grade"),
+    ],
+)  # fmt: skip
+def test_each_standard_catches_a_breach_in_a_conversation(tree, old, new, expected):
+    target = tree / CONVERSATION
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new, 1))
+    problems = course_problems(tree)
+    assert any(p.startswith(CONVERSATION) and expected in p for p in problems), problems
 
 
 def test_missing_quiz_is_caught(tree):

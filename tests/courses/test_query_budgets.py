@@ -29,7 +29,8 @@ BUDGETS = {
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
     # + the learner's attempts, for their reviews(1)
     # + the module's handouts(1)
-    "module": 11,
+    # + practice conversations with the learner's practice(1)
+    "module": 12,
     # session, user + module(1) + lesson(1) + module lessons(1) + last lesson opened (one UPDATE)
     # + lesson done(1) + sources(1)
     "lesson": 8,
@@ -41,8 +42,8 @@ BUDGETS = {
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
     "result": 11,
     # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
-    # + assignments from organisations(1)
-    "my_learning": 10,
+    # + assignments from organisations(1) + practice conversations with the learner's practice(1)
+    "my_learning": 11,
 }
 
 

@@ -25,6 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {report.modules} modules, {report.lessons} lessons, "
-                f"{report.questions} questions. Changed: {changed}."
+                f"{report.questions} questions, {report.conversations} conversations. Changed: {changed}."
             )
         )
