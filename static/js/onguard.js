@@ -16,8 +16,22 @@
     var link = document.getElementById("quick-exit");
     if (link) { link.addEventListener("click", exitNow); }
 
+    // A form without an action posts to this URL, fragment included: after the skip link
+    // (#main) the reloaded page would jump to <main> and take focus from the error summary, and
+    // the fragment would follow onto the next page (B1). Post to the URL without it.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form && form.tagName === "FORM" && !form.getAttribute("action") && window.location.hash) {
+        form.setAttribute("action", window.location.pathname + window.location.search);
+      }
+    }, true);
+
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // A page opened with a fragment moves focus again on load: keep it on the summary.
+      window.addEventListener("load", function () { summary.focus(); });
+    }
   });
 
   // Pressing Shift three times within two seconds exits (GOV.UK "Exit this page" pattern).
