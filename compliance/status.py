@@ -56,6 +56,9 @@ class Cell:
     expires_at: datetime | None = None
     # Completed once, but the organisation's validity period has run out: due again.
     expired_at: datetime | None = None
+    # The member has opened or completed something of the module: an overdue cell may or may not
+    # have been started, and the dashboard tells "never started" apart from "overdue".
+    started: bool = False
 
     @property
     def label(self) -> str:
@@ -72,11 +75,12 @@ def cell_status(
     now: datetime,
 ) -> Cell:
     expires_at = completion_expires_at(completed_at, validity_months)
+    started = started or completed_at is not None
     if completion_is_current(completed_at=completed_at, validity_months=validity_months, now=now):
-        return Cell(COMPLETED, due_date, completed_at, expires_at)
+        return Cell(COMPLETED, due_date, completed_at, expires_at, started=True)
     if due_date is not None and today > due_date:
-        return Cell(OVERDUE, due_date, expired_at=expires_at)
-    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at)
+        return Cell(OVERDUE, due_date, expired_at=expires_at, started=started)
+    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at, started=started)
 
 
 def earliest(dates: Iterable[date | None]) -> date | None:
@@ -169,6 +173,25 @@ class MemberRow:
     @property
     def status(self) -> str | None:
         return overall_status(self.cells.values())
+
+    @property
+    def progress(self) -> str | None:
+        """Where the member is across their assigned modules, whatever the due dates: completed
+        (all of them), not started (none opened) or in progress. None when nothing is assigned.
+        With `overdue`, the dashboard's two independent questions."""
+        cells = self.cells.values()
+        if not cells:
+            return None
+        if all(c.status == COMPLETED for c in cells):
+            return COMPLETED
+        if not any(c.started for c in cells):
+            return NOT_STARTED
+        return IN_PROGRESS
+
+    @property
+    def overdue(self) -> bool:
+        """At least one assigned module is past its due date and not completed."""
+        return any(c.status == OVERDUE for c in self.cells.values())
 
     @property
     def completed(self) -> int:

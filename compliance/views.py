@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.services import get_membership_for_user, get_organisation_for_user
@@ -17,7 +19,16 @@ from courses.services import get_module, module_statuses, modules_with_lesson_co
 
 from . import assignments
 from .forms import AssignmentForm, DashboardFilterForm, ExtensionForm
-from .reports import dashboard_rows, module_report, report_csv_lines, report_export_record
+from .reminders import reminders_preview
+from .reports import (
+    CELL_ORDER,
+    PROGRESS_ORDER,
+    dashboard_charts,
+    dashboard_rows,
+    module_report,
+    report_csv_lines,
+    report_export_record,
+)
 from .status import Status, assigned_to_user, member_rows, organisation_plan
 from .tasks import reminders_request
 
@@ -119,7 +130,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404  # a group of another organisation, or none at all
     group = filters.get("group")
     plan = organisation_plan(organisation)
-    summary, rows = dashboard_rows(
+    data, rows = dashboard_rows(
         organisation=organisation,
         plan=plan,
         group_id=group.pk if group else None,
@@ -131,15 +142,30 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     columns = [[row.cells.get(m.pk) for m in plan.modules] for row in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
+    charts = dashboard_charts(
+        data=data,
+        plan=plan,
+        groups=groups,
+        today=today,
+        module_url=lambda m: reverse("compliance:module_dashboard", args=[organisation.slug, m.slug]),
+    )
     context = {
         "organisation": organisation,
         "form": form,
+        "filtered": bool(group or filters.get("status") or filters.get("q")),
         "plan": plan,
-        "summary": summary,
+        "summary": data.summary,
+        "charts": charts,
         "page": page,
-        "rows": list(zip(page.object_list, columns, strict=True)),
+        "rows": [
+            (row, cells, [(m, c) for m, c in zip(plan.modules, cells, strict=True) if c])
+            for row, cells in zip(page.object_list, columns, strict=True)
+        ],
+        "progress_keys": [(key, Status(key).label) for key in PROGRESS_ORDER],
+        "cell_keys": [(key, Status(key).label) for key in CELL_ORDER],
         "query": query.urlencode(),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "orgs/dashboard.html", context)
 
@@ -206,11 +232,25 @@ def report_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remind_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET says who would be e-mailed (how many, and their names); POST sends."""
     organisation = get_organisation_for_user(request.user, slug, admin=True)
+    people = reminders_preview(organisation=organisation, today=timezone.localdate())
+    if request.method == "GET":
+        context = {"organisation": organisation, "people": people[:PAGE_SIZE], "count": len(people)}
+        return render(request, "orgs/remind.html", context)
+    if not people:
+        messages.info(request, _("Nobody needs a reminder now: everyone overdue was reminded today."))
+        return redirect("compliance:dashboard", slug)
     reminders_request(organisation=organisation, actor=request.user)
     messages.success(
-        request, _("Reminders are on their way to everyone who is overdue (at most one a day each).")
+        request,
+        ngettext(
+            "A reminder is on its way to %(n)d person.",
+            "Reminders are on their way to %(n)d people.",
+            len(people),
+        )
+        % {"n": len(people)},
     )
     return redirect("compliance:dashboard", slug)
