@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .invitations import (
@@ -58,20 +59,26 @@ def invitation_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         preview = form.cleaned_data["preview"]
         if "confirm" in request.POST and preview.good:
             invitations_create(organisation=organisation, actor=request.user, rows=preview.good)
-            messages.success(
-                request,
-                _("%(good)d invitations are on their way. %(bad)d rows were skipped.")
-                % {"good": len(preview.good), "bad": len(preview.bad)},
-            )
+            messages.success(request, invited_message(len(preview.good), len(preview.bad)))
             return redirect("orgs:invitations", slug)
         context = {
             "organisation": organisation,
             "form": form,
             "preview": preview,
+            "roster": form.cleaned_data["roster"],
             "text": form.cleaned_data["text"],
         }
         return render(request, "orgs/invite_preview.html", context)
     return render(request, "orgs/invite_bulk.html", {"organisation": organisation, "form": form})
+
+
+def invited_message(good: int, bad: int) -> str:
+    sent = ngettext("%(n)d invitation is on its way.", "%(n)d invitations are on their way.", good) % {
+        "n": good
+    }
+    if not bad:
+        return sent
+    return sent + " " + ngettext("%(n)d row was skipped.", "%(n)d rows were skipped.", bad) % {"n": bad}
 
 
 @login_required

@@ -4,9 +4,7 @@ row first, so the admin sees every bad row and why before anything is sent), or 
 Invitation e-mails go out from a background task, and only once the transaction that created
 the invitations has committed."""
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,20 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Invitation, Membership, Organisation, OrganisationGroup, User
+from .roster import InviteRow, read_text
 from .services import audit_record, membership_add
 from .tasks import send_invitations
 
 # The most rows one paste or upload may hold: enough for a large school, small enough to preview.
 CSV_MAX_ROWS = 2000
-
-
-@dataclass
-class InviteRow:
-    line: int
-    name: str
-    email: str
-    group: str = ""
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -40,30 +30,9 @@ class InvitePreview:
 
 
 def invite_rows_parse(text: str) -> list[InviteRow]:
-    """Rows of `name, email[, group]`; a first row naming the columns is skipped. Old Mac line
-    endings (a lone carriage return) count as new lines. Raises ValidationError for text that
-    is not CSV at all."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
-    try:
-        numbered = list(enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise ValidationError(_("This can’t be read as CSV (%s). Check the quotes in it.") % exc) from None
-    for number, cells in numbered:
-        cells = [c.strip() for c in cells]
-        if not any(cells):
-            continue
-        if number == 1 and len(cells) > 1 and cells[1].lower() in {"email", "e-mail", "email address"}:
-            continue
-        row = InviteRow(
-            line=number,
-            name=cells[0] if cells else "",
-            email=cells[1] if len(cells) > 1 else "",
-            group=cells[2] if len(cells) > 2 else "",
-        )
-        rows.append(row)
-    return rows
+    """The people in a pasted list (accounts.roster reads it: header or not, any delimiter).
+    Raises ValidationError for text that is not CSV at all."""
+    return read_text(text).rows
 
 
 def invite_rows_check(*, organisation: Organisation, rows: list[InviteRow]) -> InvitePreview:
