@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .context_processors import SESSION_KEY as JOINING_SESSION_KEY
 from .invitations import (
     invitation_accept,
     invitation_matches,
@@ -158,12 +159,18 @@ def _welcome(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     return redirect("courses:my_learning")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def join_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the link: a visitor is told whose link it is and signs up or logs in with the
+    way back here; a signed-in person joins with one press."""
     organisation = Organisation.objects.filter(join_code=code, join_enabled=True).first()
     if organisation is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        request.session[JOINING_SESSION_KEY] = request.path
+        return render(request, "orgs/join.html", {"organisation": organisation, "next": request.path})
     if request.method == "POST":
         _membership, created = membership_add(organisation=organisation, user=request.user)
         if not created:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,6 +151,26 @@ def invitation_revoke(*, organisation: Organisation, actor: User, invitation: In
         action=AuditEvent.Action.INVITE_REVOKE,
         target=invitation.email,
     )
+
+
+def joining_organisation(next_url: str) -> Organisation | None:
+    """The organisation a `next` URL leads into, when it is an open invitation or an enabled join
+    link on this site (for the log-in and sign-up pages to say where the person is going); else
+    None. One query at most."""
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        return None
+    try:
+        match = resolve(next_url.split("?", 1)[0])
+    except Resolver404:
+        return None
+    if match.view_name == "invitations:join":
+        return Organisation.objects.filter(join_code=match.kwargs["code"], join_enabled=True).first()
+    if match.view_name == "invitations:accept":
+        invitation = (
+            Invitation.objects.select_related("organisation").filter(token=match.kwargs["token"]).first()
+        )
+        return invitation.organisation if invitation and invitation.is_open else None
+    return None
 
 
 def invitation_matches(invitation: Invitation, user: User) -> bool:

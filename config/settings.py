@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "courses.context_processors.safety",
+                "accounts.context_processors.joining",
             ],
         },
     },
@@ -134,6 +135,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Optional: a parent in a hurry keeps their progress at once; the verification mail still goes out.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# The link in the verification e-mail confirms on one click (review B12) and, in the browser that
+# signed up, finishes signing in and goes on to where the person was going (a join link, B7).
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnGuard] "
@@ -266,6 +271,9 @@ CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long an e-mailed invitation to join an organisation works.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Who runs this site and how people reach them: the About and Contact pages and the e-mails say so.
+SITE_OPERATOR = env("SITE_OPERATOR", default="the OnGuard team")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@onguard.local")
 # Where the quick-exit button sends a learner: a neutral page that is not about abuse.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 
