@@ -135,6 +135,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Optional: a parent in a hurry keeps their progress at once; the verification mail still goes out.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "accounts.auth_forms.LoginForm"}
 # The link in the verification e-mail confirms on one click (review B12) and, in the browser that
 # signed up, finishes signing in and goes on to where the person was going (a join link, B7).
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True

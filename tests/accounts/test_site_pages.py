@@ -42,3 +42,9 @@ def test_every_page_has_a_meta_description_and_modules_use_their_summary(client)
 
 def test_the_pages_refuse_other_methods(client):
     assert client.post(reverse("site:about")).status_code == 405
+
+
+def test_the_log_in_page_offers_forgot_your_password_once(client):
+    """Review B11: crispy printed the password field's help link beside the page's own."""
+    content = client.get(reverse("account_login")).content.decode()
+    assert content.count(reverse("account_reset_password")) == 1
