@@ -26,6 +26,7 @@ from .invitations import (
 from .models import Invitation, Organisation, User
 from .names import name_problems
 from .org_forms import BulkInviteForm, InvitationSignupForm, InviteForm
+from .org_views import confirm_page
 from .services import get_invitation_in, get_organisation_for_user, membership_add
 
 PAGE_SIZE = 50
@@ -96,10 +97,21 @@ def invitation_resend_view(request: HttpRequest, slug: str, token: str) -> HttpR
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     invitation = get_invitation_in(organisation, token)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            organisation,
+            question=_("Revoke the invitation to %s?") % invitation.email,
+            explanation=[
+                _("The link in the e-mail stops working. You can invite the same address again later.")
+            ],
+            action=_("Revoke the invitation"),
+            cancel_url=reverse("orgs:invitations", args=[slug]),
+        )
     invitation_revoke(organisation=organisation, actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation to %s was revoked.") % invitation.email)
     return redirect("orgs:invitations", slug)

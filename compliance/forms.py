@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationGroup
@@ -44,6 +45,10 @@ class AssignmentForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    due_date_past_ok = forms.BooleanField(
+        label=_("Yes, use a date that has passed (everyone it applies to is overdue at once)"),
+        required=False,
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +74,16 @@ class AssignmentForm(forms.Form):
             self.add_error("group", _("Choose a group."))
         if data["target"] == Assignment.Target.MEMBERS and not data["members"]:
             self.add_error("members", _("Choose at least one member."))
+        due = data.get("due_date")
+        if due and due < timezone.localdate() and not data.get("due_date_past_ok"):
+            # Review F11: everyone would be overdue at once, and "Remind" would e-mail them all.
+            self.add_error(
+                "due_date",
+                _(
+                    "This date has passed: everyone it applies to would be overdue at once. Choose a later "
+                    "date, or tick the box below to use it anyway."
+                ),
+            )
         return data
 
 
@@ -84,6 +99,12 @@ class ExtensionForm(forms.Form):
             "user__name"
         )
         self.fields["member"].label_from_instance = lambda m: m.label
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise ValidationError(_("Choose today or a later date: a new due date cannot have passed."))
+        return due
 
 
 class DashboardFilterForm(forms.Form):

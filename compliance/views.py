@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.services import get_membership_for_user, get_organisation_for_user
 from courses.services import get_module, module_statuses, modules_with_lesson_counts
@@ -87,10 +87,24 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     assignment = assignments.get_assignment_in(organisation, key)
+    if request.method == "GET":
+        context = {
+            "organisation": organisation,
+            "question": _("Remove the assignment of “%s”?") % assignment.subject,
+            "explanation": [
+                _(
+                    "The people it applies to no longer have this training assigned, with its due date and "
+                    "any extra time given. Their progress and certificates stay theirs."
+                )
+            ],
+            "action": _("Remove the assignment"),
+            "cancel_url": reverse("compliance:assignments", args=[slug]),
+        }
+        return render(request, "orgs/confirm.html", context)
     assignments.assignment_delete(organisation=organisation, actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was removed."))
     return redirect("compliance:assignments", slug)

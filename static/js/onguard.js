@@ -26,6 +26,24 @@
       }
     }, true);
 
+    // Buttons that need JavaScript are hidden without it: "Copy the link", "Print".
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field || !navigator.clipboard) { return; }
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          var status = document.getElementById("copy-status");
+          if (status) { status.textContent = button.getAttribute("data-copied"); }
+          button.textContent = button.getAttribute("data-copied");
+        }, function () { field.select(); });
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () { window.print(); });
+    });
+
     var summary = document.getElementById("error-summary");
     if (summary) {
       summary.focus();

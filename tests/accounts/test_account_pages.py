@@ -36,7 +36,9 @@ def test_plain_text_is_not_html_escaped(client, db):
     client.post(reverse("account_reset_password"), {"email": "siobhan@example.org"})
     (message,) = mail.outbox
     assert message.subject == "OnGuard: Reset your password"
-    assert "Siobhán O'Neil & Co" in message.body and "&#x27;" not in message.body and "&amp;" not in message.body
+    assert (
+        "Siobhán O'Neil & Co" in message.body and "&#x27;" not in message.body and "&amp;" not in message.body
+    )
     assert "Siobhán O&#x27;Neil &amp; Co" in message.alternatives[0][0]
 
 

@@ -169,6 +169,15 @@ class TestCheckingACredentialFile:
         assert "Invalid signature" in content and "altered or forged" in content
         assert "Valid signature" not in content
 
+    def test_an_altered_file_never_shows_a_green_valid_block_and_names_both_names(self, client, certificate):
+        """Review F12: the real certificate's big green "✓ Valid" sat under the forged file."""
+        credential = credential_for(certificate)
+        credential["credentialSubject"]["identifier"][0]["identityHash"] = "Mallory Forger"
+        content = self.upload(client, json.dumps(credential).encode()).content.decode()
+        assert "certificate-status-valid" not in content and "✓ Valid" not in content
+        assert "The file claims it was awarded to <strong>Mallory Forger</strong>" in content
+        assert "the certificate with its code was awarded to <strong>Pat Parent</strong>" in content
+
     def test_a_valid_file_for_a_revoked_certificate_says_both(self, client, certificate, staff):
         data = json.dumps(credential_for(certificate)).encode()
         certificate_revoke(certificate=certificate, by=staff, reason="Fraud")
