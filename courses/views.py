@@ -11,7 +11,9 @@ from compliance.status import assigned_to_user
 from .context_processors import safety
 from .models import Track
 from .services import (
+    ATTEMPTS_SHOWN,
     active_lessons,
+    attempts_for,
     get_lesson,
     get_module,
     lesson_complete,
@@ -56,12 +58,15 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     done = set()
     if request.user.is_authenticated:
         done = set(module.lessons.filter(progress__user=request.user).values_list("pk", flat=True))
+    show_all = request.GET.get("attempts") == "all"
     context = {
         "module": module,
         "lessons": lessons,
         "done": done,
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
+        "attempts": attempts_for(user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN),
+        "attempts_shown": ATTEMPTS_SHOWN,
     }
     return render(request, "courses/module.html", context)
 

@@ -27,7 +27,8 @@ BUDGETS = {
     # + tracks(1) + track modules(1) + recent module(1) + assignments from organisations(1)
     "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
-    "module": 9,
+    # + the latest attempts(1)
+    "module": 10,
     # session, user + module(1) + lesson(1) + module lessons(1) + last lesson opened (one UPDATE)
     # + lesson done(1) + sources(1)
     "lesson": 8,
