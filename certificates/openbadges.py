@@ -266,7 +266,9 @@ def credential_check(data: bytes) -> CredentialCheck:
     code = normalise(match.group(1)) if match else None
     check = CredentialCheck(_signature_status(document), code=code, claimed_name=_claimed_name(document))
     if code and check.signature != "malformed":
-        check.certificate = Certificate.objects.select_related("module", "track").filter(code=code).first()
+        check.certificate = (
+            Certificate.objects.select_related("module", "track", "replaced_by").filter(code=code).first()
+        )
     return check
 
 

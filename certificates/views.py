@@ -23,6 +23,7 @@ from .models import Certificate, CertificateExport
 from .pdf import PAPER, certificate_pdf
 from .ratelimit import ratelimit_allow
 from .services import (
+    certificate_correct_name,
     certificate_export_create,
     certificate_lookup,
     certificate_reissue,
@@ -137,6 +138,28 @@ def download_badge(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="onguard-open-badge-{certificate.code}.json"'
     return response
+
+
+@login_required
+@require_POST
+def correct_name(request: HttpRequest, code: str) -> HttpResponse:
+    """The holder re-issues their certificate with the name on their profile."""
+    certificate = get_certificate_for_user(request.user, code)
+    if certificate.user_id != request.user.pk:
+        raise Http404  # platform staff may download others' certificates, not rename them
+    try:
+        new = certificate_correct_name(certificate=certificate, user=request.user)
+    except ValueError:
+        messages.info(request, _("This certificate already shows your name."))
+        return redirect("certificates:mine")
+    messages.success(
+        request,
+        _(
+            "Your certificate now shows “%(name)s”. Its new code is %(code)s; the old code says where to find it."
+        )
+        % {"name": new.learner_name, "code": new.code},
+    )
+    return redirect("certificates:mine")
 
 
 # --- Admins: list, export, revoke, re-issue --------------------------------------------------

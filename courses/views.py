@@ -65,7 +65,9 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "done": done,
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
-        "attempts": attempts_for(user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN),
+        "attempts": attempts_for(
+            user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN
+        ),
         "attempts_shown": ATTEMPTS_SHOWN,
     }
     return render(request, "courses/module.html", context)

@@ -93,7 +93,8 @@ class TestVerifyingACode:
         new = certificate_reissue(certificate=certificate, by=staff)
         content = client.get(page(certificate)).content.decode()
         assert "Withdrawn" in content and "replaced by a corrected one" in content
-        assert new.code not in content
+        # Issue 14 (self-service): the old code's page points to the corrected certificate.
+        assert f'href="{page(new)}"' in content
         assert "Valid" in client.get(page(new)).content.decode()
 
     def test_other_methods_are_refused(self, client, certificate):
