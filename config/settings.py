@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "courses.context_processors.safety",
                 "accounts.context_processors.joining",
+                "courses.context_processors.quiz_next",
             ],
         },
     },

@@ -185,6 +185,13 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     return statuses
 
 
+def lessons_done(*, user, lessons: list[Lesson]) -> set[int]:
+    """Which of `lessons` the learner has marked complete (one query)."""
+    return set(
+        LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+    )
+
+
 # The attempts a module page lists before "Show all": the rest are one click away.
 ATTEMPTS_SHOWN = 10
 

@@ -18,6 +18,7 @@ from .services import (
     get_module,
     lesson_complete,
     lesson_open,
+    lessons_done,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
@@ -27,23 +28,32 @@ from .services import (
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Every module once, the tracks as paths through them, and one way in: "Start here" for a
+    newcomer (the first module of their recommended track), "Continue" for everyone else."""
     modules = list(modules_with_lesson_counts())
     statuses = module_statuses(user=request.user, modules=modules)
     tracks = list(Track.objects.filter(is_active=True).prefetch_related("track_modules"))
-    in_tracks = set()
+    for status in statuses.values():
+        status.paths = []
     for track in tracks:
         track.statuses = [
             statuses[tm.module_id] for tm in track.track_modules.all() if tm.module_id in statuses
         ]
-        in_tracks.update(s.module.pk for s in track.statuses)
+        track.completed = sum(1 for s in track.statuses if s.state == "completed")
         track.recommended = (
             request.user.is_authenticated and track.audience == request.user.recommended_audience
         )
+        for status in track.statuses:
+            status.paths.append(track.title)
     tracks.sort(key=lambda t: not t.recommended)
+    recent = recent_module(user=request.user)
+    started = any(s.started for s in statuses.values())
+    first = next((t.statuses[0] for t in tracks if t.statuses), None)
     context = {
         "tracks": tracks,
-        "more": [s for pk, s in statuses.items() if pk not in in_tracks],
-        "recent": recent_module(user=request.user),
+        "modules": sorted(statuses.values(), key=lambda s: (s.module.position, s.module.slug)),
+        "recent": recent,
+        "start": first.module if first and not recent and not started else None,
         "assigned": assigned_to_user(user=request.user, statuses=statuses),
     }
     return render(request, "courses/home.html", context)
@@ -85,19 +95,22 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     lesson = get_lesson(module, lesson_slug)
     lessons = list(active_lessons(module).only("slug", "title", "position", "module_id"))
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
-    done = False
+    done_ids: set[int] = set()
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)
-        done = lesson.progress.filter(user=request.user).exists()
+        done_ids = lessons_done(user=request.user, lessons=lessons)
     context = {
         "module": module,
         "lesson": lesson,
+        "lessons": lessons,
+        "done_ids": done_ids,
+        "done_count": len(done_ids),
+        "done": lesson.pk in done_ids,
         "number": index + 1,
         "count": len(lessons),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "sources": list(module.sources.all()),
-        "done": done,
     }
     return render(request, "courses/lesson.html", context)
 
