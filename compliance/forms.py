@@ -46,7 +46,7 @@ class AssignmentForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
     due_date_past_ok = forms.BooleanField(
-        label=_("Yes, use a date that has passed (everyone it applies to is overdue at once)"),
+        label=_("Yes, use a date that has passed: the people it applies to are overdue at once"),
         required=False,
     )
 
