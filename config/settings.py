@@ -285,6 +285,9 @@ QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="")
 # Public verification: at most this many look-ups per client IP per window (seconds).
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
+# ...of which only checks that find nothing count; checks that find a real certificate have this
+# larger allowance, so that someone checking a batch of staff certificates is not stopped.
+CERTIFICATE_VERIFY_FOUND_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_FOUND_RATE_LIMIT", default=300)
 CERTIFICATE_VERIFY_RATE_WINDOW = 300
 CERTIFICATE_EXPIRY_NOTICE_DAYS = 30
 

@@ -48,3 +48,10 @@ def test_the_log_in_page_offers_forgot_your_password_once(client):
     """Review B11: crispy printed the password field's help link beside the page's own."""
     content = client.get(reverse("account_login")).content.decode()
     assert content.count(reverse("account_reset_password")) == 1
+
+
+def test_every_page_warns_that_quick_exit_does_not_clear_history_and_links_to_safer_browsing(client):
+    """Review F6: Back after the quick exit still shows the OnGuard page before it."""
+    content = client.get("/").content.decode()
+    assert "It does not clear your history" in content and 'href="/help/#browse-safely"' in content
+    assert 'id="browse-safely"' in client.get("/help/").content.decode()
