@@ -26,10 +26,11 @@ from .reports import (
     dashboard_charts,
     dashboard_rows,
     module_report,
+    organisation_dashboard_data,
     report_csv_lines,
     report_export_record,
 )
-from .status import Status, assigned_to_user, member_rows, organisation_plan
+from .status import Status, assigned_to_user, organisation_plan
 from .tasks import reminders_request
 
 PAGE_SIZE = 50
@@ -198,14 +199,19 @@ def module_dashboard(request: HttpRequest, slug: str, module_slug: str) -> HttpR
 @login_required
 @require_GET
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    """The printable report: every member and their assigned modules."""
+    """The printable report: a summary and completion by module first, then every member and
+    their assigned modules (the dashboard's rows, so a refresh after it costs no recount)."""
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     plan = organisation_plan(organisation)
+    data = organisation_dashboard_data(organisation=organisation, plan=plan)
+    today = timezone.localdate()
     titles = {m.pk: m.title for m in plan.modules}
     context = {
         "organisation": organisation,
-        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), titles, dict(Status.choices)),
-        "today": timezone.localdate(),
+        "summary": data.summary,
+        "charts": dashboard_charts(data=data, plan=plan, groups=[], today=today),
+        "rows": _with_titles(iter(data.rows), titles, dict(Status.choices)),
+        "today": today,
     }
     return render(request, "orgs/report.html", context)
 
@@ -218,6 +224,8 @@ def _with_titles(rows, titles: dict[int, str], labels: dict[str, str]):
         return date_format(value, "j M Y") if value else "–"
 
     for row in rows:
+        if not row.cells:
+            continue
         row.items = [
             (
                 titles[module_id],

@@ -48,13 +48,17 @@ def home(request: HttpRequest) -> HttpResponse:
     tracks.sort(key=lambda t: not t.recommended)
     recent = recent_module(user=request.user)
     started = any(s.started for s in statuses.values())
-    first = next((t.statuses[0] for t in tracks if t.statuses), None)
+    assigned = assigned_to_user(user=request.user, statuses=statuses)
+    # A newcomer starts with what their organisation needs first, else their path's first module.
+    first = (
+        assigned[0].module if assigned else next((t.statuses[0].module for t in tracks if t.statuses), None)
+    )
     context = {
         "tracks": tracks,
         "modules": sorted(statuses.values(), key=lambda s: (s.module.position, s.module.slug)),
         "recent": recent,
-        "start": first.module if first and not recent and not started else None,
-        "assigned": assigned_to_user(user=request.user, statuses=statuses),
+        "start": first if not recent and not started else None,
+        "assigned": assigned,
     }
     return render(request, "courses/home.html", context)
 

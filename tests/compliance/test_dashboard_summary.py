@@ -154,3 +154,10 @@ class TestRemind:
         assert client_for(member).get(url).status_code == 403
         assert client_for(outsider).post(url).status_code == 404
         assert client_for(None).get(url).status_code == 302
+
+
+def test_the_printable_report_opens_with_a_summary_and_completion_by_module(overdue_school, owner):
+    content = client_for(owner).get(reverse("compliance:report", args=[overdue_school.slug])).content.decode()
+    assert "Never started: 1. Overdue: 3." in content
+    assert content.index("Completion by module") < content.index("Every member")
+    assert "1 completed · 2 overdue" in content
