@@ -55,3 +55,8 @@ def test_every_page_warns_that_quick_exit_does_not_clear_history_and_links_to_sa
     content = client.get("/").content.decode()
     assert "It does not clear your history" in content and 'href="/help/#browse-safely"' in content
     assert 'id="browse-safely"' in client.get("/help/").content.decode()
+
+
+def test_every_page_carries_the_wordmark(client):
+    content = client.get("/").content.decode()
+    assert '<svg class="brand-mark"' in content and ">OnGuard</a>" in content
