@@ -1,13 +1,24 @@
 """OnGuard's allauth adapter: the client address rate limits key on (config/clientip.py), `next`
 URLs that allauth cannot even parse treated as unsafe instead of raising a 500, and the check at
-sign-in for who must set up two-step sign-in (accounts/mfa.py)."""
+sign-in for who must set up two-step sign-in (accounts/mfa.py), and e-mails that name the site."""
+
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 from config.clientip import client_ip
 
+from .mail import absolute_url
 from .mfa import mfa_flag_on_login
+
+
+def _on_site(url: str) -> str:
+    """A link for an e-mail on the site's public address (settings.SITE_URL, as every other
+    e-mail uses), whatever host the request came in on."""
+    path = urlsplit(url)
+    return absolute_url(path.path + (f"?{path.query}" if path.query else ""))
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,6 +30,21 @@ class AccountAdapter(DefaultAccountAdapter):
             return super().is_safe_url(url)
         except ValueError:  # urlparse("http://[x") raises "Invalid IPv6 URL" (review L3)
             return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails name the site and its address, never the request's host (B12)."""
+        context = {
+            **context,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "support_email": settings.SUPPORT_EMAIL,
+        }
+        super().send_mail(template_prefix, email, context)
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+        return _on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return _on_site(super().get_reset_password_from_key_url(key))
 
     def login(self, request: HttpRequest, user) -> None:
         super().login(request, user)

@@ -11,8 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .context_processors import SESSION_KEY as JOINING_SESSION_KEY
 from .invitations import (
     invitation_accept,
     invitation_matches,
@@ -24,6 +26,7 @@ from .invitations import (
 from .models import Invitation, Organisation, User
 from .names import name_problems
 from .org_forms import BulkInviteForm, InvitationSignupForm, InviteForm
+from .org_views import confirm_page
 from .services import get_invitation_in, get_organisation_for_user, membership_add
 
 PAGE_SIZE = 50
@@ -58,20 +61,26 @@ def invitation_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         preview = form.cleaned_data["preview"]
         if "confirm" in request.POST and preview.good:
             invitations_create(organisation=organisation, actor=request.user, rows=preview.good)
-            messages.success(
-                request,
-                _("%(good)d invitations are on their way. %(bad)d rows were skipped.")
-                % {"good": len(preview.good), "bad": len(preview.bad)},
-            )
+            messages.success(request, invited_message(len(preview.good), len(preview.bad)))
             return redirect("orgs:invitations", slug)
         context = {
             "organisation": organisation,
             "form": form,
             "preview": preview,
+            "roster": form.cleaned_data["roster"],
             "text": form.cleaned_data["text"],
         }
         return render(request, "orgs/invite_preview.html", context)
     return render(request, "orgs/invite_bulk.html", {"organisation": organisation, "form": form})
+
+
+def invited_message(good: int, bad: int) -> str:
+    sent = ngettext("%(n)d invitation is on its way.", "%(n)d invitations are on their way.", good) % {
+        "n": good
+    }
+    if not bad:
+        return sent
+    return sent + " " + ngettext("%(n)d row was skipped.", "%(n)d rows were skipped.", bad) % {"n": bad}
 
 
 @login_required
@@ -88,10 +97,21 @@ def invitation_resend_view(request: HttpRequest, slug: str, token: str) -> HttpR
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke_view(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     invitation = get_invitation_in(organisation, token)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            organisation,
+            question=_("Revoke the invitation to %s?") % invitation.email,
+            explanation=[
+                _("The link in the e-mail stops working. You can invite the same address again later.")
+            ],
+            action=_("Revoke the invitation"),
+            cancel_url=reverse("orgs:invitations", args=[slug]),
+        )
     invitation_revoke(organisation=organisation, actor=request.user, invitation=invitation)
     messages.success(request, _("The invitation to %s was revoked.") % invitation.email)
     return redirect("orgs:invitations", slug)
@@ -151,12 +171,18 @@ def _welcome(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     return redirect("courses:my_learning")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def join_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone with the link: a visitor is told whose link it is and signs up or logs in with the
+    way back here; a signed-in person joins with one press."""
     organisation = Organisation.objects.filter(join_code=code, join_enabled=True).first()
     if organisation is None:
         raise Http404
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        request.session[JOINING_SESSION_KEY] = request.path
+        return render(request, "orgs/join.html", {"organisation": organisation, "next": request.path})
     if request.method == "POST":
         _membership, created = membership_add(organisation=organisation, user=request.user)
         if not created:

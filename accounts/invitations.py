@@ -4,33 +4,24 @@ row first, so the admin sees every bad row and why before anything is sent), or 
 Invitation e-mails go out from a background task, and only once the transaction that created
 the invitations has committed."""
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Invitation, Membership, Organisation, OrganisationGroup, User
+from .roster import InviteRow, read_text
 from .services import audit_record, membership_add
 from .tasks import send_invitations
 
 # The most rows one paste or upload may hold: enough for a large school, small enough to preview.
 CSV_MAX_ROWS = 2000
-
-
-@dataclass
-class InviteRow:
-    line: int
-    name: str
-    email: str
-    group: str = ""
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -40,30 +31,9 @@ class InvitePreview:
 
 
 def invite_rows_parse(text: str) -> list[InviteRow]:
-    """Rows of `name, email[, group]`; a first row naming the columns is skipped. Old Mac line
-    endings (a lone carriage return) count as new lines. Raises ValidationError for text that
-    is not CSV at all."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
-    try:
-        numbered = list(enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise ValidationError(_("This can’t be read as CSV (%s). Check the quotes in it.") % exc) from None
-    for number, cells in numbered:
-        cells = [c.strip() for c in cells]
-        if not any(cells):
-            continue
-        if number == 1 and len(cells) > 1 and cells[1].lower() in {"email", "e-mail", "email address"}:
-            continue
-        row = InviteRow(
-            line=number,
-            name=cells[0] if cells else "",
-            email=cells[1] if len(cells) > 1 else "",
-            group=cells[2] if len(cells) > 2 else "",
-        )
-        rows.append(row)
-    return rows
+    """The people in a pasted list (accounts.roster reads it: header or not, any delimiter).
+    Raises ValidationError for text that is not CSV at all."""
+    return read_text(text).rows
 
 
 def invite_rows_check(*, organisation: Organisation, rows: list[InviteRow]) -> InvitePreview:
@@ -181,6 +151,26 @@ def invitation_revoke(*, organisation: Organisation, actor: User, invitation: In
         action=AuditEvent.Action.INVITE_REVOKE,
         target=invitation.email,
     )
+
+
+def joining_organisation(next_url: str) -> Organisation | None:
+    """The organisation a `next` URL leads into, when it is an open invitation or an enabled join
+    link on this site (for the log-in and sign-up pages to say where the person is going); else
+    None. One query at most."""
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        return None
+    try:
+        match = resolve(next_url.split("?", 1)[0])
+    except Resolver404:
+        return None
+    if match.view_name == "invitations:join":
+        return Organisation.objects.filter(join_code=match.kwargs["code"], join_enabled=True).first()
+    if match.view_name == "invitations:accept":
+        invitation = (
+            Invitation.objects.select_related("organisation").filter(token=match.kwargs["token"]).first()
+        )
+        return invitation.organisation if invitation and invitation.is_open else None
+    return None
 
 
 def invitation_matches(invitation: Invitation, user: User) -> bool:

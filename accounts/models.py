@@ -283,6 +283,7 @@ class AuditEvent(models.Model):
         MFA_ENABLE = "mfa_enable", _("Turned on two-step sign-in")
         MFA_DISABLE = "mfa_disable", _("Turned off two-step sign-in")
         MFA_RESET = "mfa_reset", _("Made new recovery codes")
+        CERTIFICATE_NAME_CORRECT = "certificate_name_correct", _("Corrected the name on their certificate")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

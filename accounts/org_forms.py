@@ -5,9 +5,10 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .invitations import InviteRow, invite_rows_check, invite_rows_parse
+from .invitations import InviteRow, invite_rows_check
 from .logos import logo_validate
 from .models import Membership, Organisation, OrganisationGroup, User
+from .roster import read_text, read_upload, roster_csv
 
 CSV_MAX_BYTES = 1024 * 1024
 
@@ -107,13 +108,23 @@ class BulkInviteForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "One person per line: name, e-mail address, and optionally a group. Example: Sam Lee, sam@school.org, Science"
+            "One person per line, copied from a spreadsheet or typed: name, e-mail address, and "
+            "optionally a group. Example: Sam Lee, sam@school.org, Science"
         ),
     )
     file = forms.FileField(
-        label=_("Or upload a CSV file"),
+        label=_("Or upload a file"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=_(
+            "CSV (comma, semicolon or tab), text or Excel (.xlsx), up to 1 MB, with a header row in any "
+            "order: a Google Workspace or Microsoft 365 user export works as it is."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.tsv,.txt,.xlsx,text/csv,text/plain,text/tab-separated-values,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -122,22 +133,19 @@ class BulkInviteForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        text = data.get("text") or ""
         upload = data.get("file")
         if upload:
             if upload.size > CSV_MAX_BYTES:
                 raise ValidationError(_("The file must be 1 MB or smaller."))
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError(
-                    _("Save the file as CSV with UTF-8 encoding and upload it again.")
-                ) from None
-        rows = invite_rows_parse(text)
-        if not rows:
-            raise ValidationError(_("Paste a list or upload a CSV file with at least one person."))
-        data["text"] = text
-        data["preview"] = invite_rows_check(organisation=self.organisation, rows=rows)
+            roster = read_upload(upload.read())
+        else:
+            roster = read_text(data.get("text") or "")
+        if not roster.rows:
+            raise ValidationError(_("Paste a list or upload a file with at least one person."))
+        # The confirming step posts the people back as plain CSV, whatever the upload was.
+        data["text"] = roster_csv(roster.rows) if upload else data.get("text") or ""
+        data["roster"] = roster
+        data["preview"] = invite_rows_check(organisation=self.organisation, rows=roster.rows)
         return data
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -138,11 +139,40 @@ def member_role(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return redirect("orgs:members", slug)
 
 
+def confirm_page(
+    request: HttpRequest, organisation, *, question: str, explanation: list[str], action: str, cancel_url: str
+) -> HttpResponse:
+    """The question a destructive action asks first (GET); its form POSTs to the same URL."""
+    context = {
+        "organisation": organisation,
+        "question": question,
+        "explanation": explanation,
+        "action": action,
+        "cancel_url": cancel_url,
+    }
+    return render(request, "orgs/confirm.html", context)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     actor = get_membership_for_user(request.user, slug, admin=True)
     membership = get_member_in(actor.organisation, key)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            actor.organisation,
+            question=_("Remove %(name)s from %(org)s?")
+            % {"name": membership.user.name, "org": actor.organisation.name},
+            explanation=[
+                _(
+                    "They leave its groups and lose the training it assigned them and any extra time given. "
+                    "Their progress and certificates stay theirs. You can invite them again later."
+                )
+            ],
+            action=_("Remove %s") % membership.user.name,
+            cancel_url=reverse("orgs:members", args=[slug]),
+        )
     try:
         membership_remove(actor=actor, membership=membership)
         messages.success(request, _("%s was removed from the organisation.") % membership.user.name)
@@ -185,10 +215,24 @@ def group_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def group_remove(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     group = get_group_in(organisation, key)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            organisation,
+            question=_("Delete the group “%s”?") % group.name,
+            explanation=[
+                _(
+                    "The assignments made to this group are removed too, so its members no longer have "
+                    "that training assigned. Their progress and certificates stay theirs."
+                )
+            ],
+            action=_("Delete the group"),
+            cancel_url=reverse("orgs:group", args=[slug, key]),
+        )
     group_delete(organisation=organisation, actor=request.user, group=group)
     messages.success(request, _("Group “%s” deleted.") % group.name)
     return redirect("orgs:groups", slug)

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -51,3 +52,19 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/privacy.html")
+
+
+def _site(request: HttpRequest) -> dict:
+    return {"operator": settings.SITE_OPERATOR, "support_email": settings.SUPPORT_EMAIL}
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    """Who runs the site, what it is for and how to reach them (review: a trust frame)."""
+    return render(request, "accounts/about.html", _site(request))
+
+
+@require_GET
+def contact(request: HttpRequest) -> HttpResponse:
+    """How to reach the people who run the site, and what to write for the common requests."""
+    return render(request, "accounts/contact.html", _site(request))

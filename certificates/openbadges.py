@@ -246,6 +246,8 @@ class CredentialCheck:
     signature: str
     code: str | None = None
     certificate: Certificate | None = None
+    # Who the file says it was awarded to: shown beside our record when the two disagree.
+    claimed_name: str = ""
 
 
 _CODE_IN_ID = re.compile(r"/verify/([0-9A-Za-z-]{16,24})/?$")
@@ -262,10 +264,22 @@ def credential_check(data: bytes) -> CredentialCheck:
         return CredentialCheck("malformed")
     match = _CODE_IN_ID.search(document["id"])
     code = normalise(match.group(1)) if match else None
-    check = CredentialCheck(_signature_status(document), code=code)
+    check = CredentialCheck(_signature_status(document), code=code, claimed_name=_claimed_name(document))
     if code and check.signature != "malformed":
-        check.certificate = Certificate.objects.select_related("module", "track").filter(code=code).first()
+        check.certificate = (
+            Certificate.objects.select_related("module", "track", "replaced_by").filter(code=code).first()
+        )
     return check
+
+
+def _claimed_name(document: dict) -> str:
+    """The learner's name as the file states it, if it states one as text (at most 150
+    characters, as names are)."""
+    try:
+        name = document["credentialSubject"]["identifier"][0]["identityHash"]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    return name[:150] if isinstance(name, str) else ""
 
 
 def _depth(document) -> int:

@@ -16,10 +16,19 @@ def client_ip(request: HttpRequest) -> str:
     return get_adapter(request).get_client_ip(request)
 
 
+def _key(request: HttpRequest, scope: str, window: int) -> str:
+    bucket = int(timezone.now().timestamp()) // window
+    return f"ratelimit:{scope}:{client_ip(request)}:{bucket}"
+
+
+def ratelimit_used(request: HttpRequest, *, scope: str, window: int) -> int:
+    """How many hits this client has made in the current window (counts none)."""
+    return cache.get(_key(request, scope, window), 0)
+
+
 def ratelimit_allow(request: HttpRequest, *, scope: str, limit: int, window: int) -> bool:
     """Count one hit for this client in the current window; False once it is over `limit`."""
-    bucket = int(timezone.now().timestamp()) // window
-    key = f"ratelimit:{scope}:{client_ip(request)}:{bucket}"
+    key = _key(request, scope, window)
     cache.add(key, 0, timeout=window + 5)
     try:
         hits = cache.incr(key)

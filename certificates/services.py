@@ -29,7 +29,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation
+from accounts.models import AuditEvent, Membership, Organisation
+from accounts.services import audit_record
 from compliance.models import Assignment
 from compliance.validity import add_months
 from courses.models import Module, ModuleProgress, Track, TrackModule
@@ -162,7 +163,7 @@ def certificate_lookup(code: str) -> Certificate | None:
     canonical = normalise(code)
     if canonical is None:
         return None
-    return Certificate.objects.select_related("module", "track").filter(code=canonical).first()
+    return Certificate.objects.select_related("module", "track", "replaced_by").filter(code=canonical).first()
 
 
 # --- Issuing ----------------------------------------------------------------------------------
@@ -315,6 +316,29 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
     new = _create_with_fresh_code(fields, existing=None)
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
+    return new
+
+
+@transaction.atomic
+def certificate_correct_name(*, certificate: Certificate, user) -> Certificate:
+    """The holder corrects the name on their own certificate: it is re-issued with their
+    current name (certificate_reissue), the old one records why it was withdrawn, and the
+    issuing organisation's audit log says so. Raises ValueError if the name is already right."""
+    if certificate.user_id != user.pk or certificate.revoked_at is not None:
+        raise PermissionDenied
+    old_name, new_name = certificate.learner_name, user.name or user.email
+    if old_name == new_name:
+        raise ValueError("The certificate already shows this name.")
+    new = certificate_reissue(certificate=certificate, by=user)
+    reason = _("Name corrected by the learner: %(old)s → %(new)s") % {"old": old_name, "new": new_name}
+    Certificate.objects.filter(pk=certificate.pk).update(revocation_reason=reason)
+    if certificate.organisation_id:
+        audit_record(
+            organisation=certificate.organisation,
+            actor=user,
+            action=AuditEvent.Action.CERTIFICATE_NAME_CORRECT,
+            target=f"{certificate.code} → {new.code}: {old_name} → {new_name}",
+        )
     return new
 
 

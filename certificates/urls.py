@@ -29,4 +29,5 @@ urlpatterns = [
     path("orgs/<slug:slug>/certificates/<str:code>/reissue/", views.reissue, name="org_reissue"),
     path("certificates/<str:code>/pdf/", views.download_pdf, name="pdf"),
     path("certificates/<str:code>/open-badge/", views.download_badge, name="badge"),
+    path("certificates/<str:code>/correct-name/", views.correct_name, name="correct_name"),
 ]

@@ -21,8 +21,9 @@ from .exports import certificate_logo
 from .forms import CredentialForm, ExportForm, ManageFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
 from .pdf import PAPER, certificate_pdf
-from .ratelimit import ratelimit_allow
+from .ratelimit import ratelimit_allow, ratelimit_used
 from .services import (
+    certificate_correct_name,
     certificate_export_create,
     certificate_lookup,
     certificate_reissue,
@@ -42,15 +43,45 @@ PAGE_SIZE = 50
 # --- Public verification ---------------------------------------------------------------------
 
 
-def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+def _limited_response(request: HttpRequest) -> HttpResponse:
     window = settings.CERTIFICATE_VERIFY_RATE_WINDOW
-    if ratelimit_allow(request, scope="verify", limit=settings.CERTIFICATE_VERIFY_RATE_LIMIT, window=window):
-        return None
     response = render(
         request, "certificates/rate_limited.html", {"minutes": max(1, window // 60)}, status=429
     )
     response["Retry-After"] = str(window)
     return response
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    """Checks that find nothing (or cannot be read) are what guessing codes looks like: they count
+    against the strict limit, before the look-up. (Review friction 16: an HR person checking a
+    batch of real certificates must not be stopped by it; see _found_limited.)"""
+    window = settings.CERTIFICATE_VERIFY_RATE_WINDOW
+    if ratelimit_used(request, scope="verify", window=window) >= settings.CERTIFICATE_VERIFY_RATE_LIMIT:
+        return _limited_response(request)
+    return None
+
+
+def _count_miss(request: HttpRequest) -> None:
+    ratelimit_allow(
+        request,
+        scope="verify",
+        limit=settings.CERTIFICATE_VERIFY_RATE_LIMIT,
+        window=settings.CERTIFICATE_VERIFY_RATE_WINDOW,
+    )
+
+
+def _found_limited(request: HttpRequest) -> HttpResponse | None:
+    """Look-ups of real certificates have their own, much larger allowance (a batch of staff
+    records), so that a script cannot read certificates without end either."""
+    if ratelimit_allow(
+        request,
+        scope="verify-found",
+        limit=settings.CERTIFICATE_VERIFY_FOUND_RATE_LIMIT,
+        window=settings.CERTIFICATE_VERIFY_RATE_WINDOW,
+    ):
+        return None
+    return _limited_response(request)
 
 
 def _verify_page(request, *, form=None, upload=None, status=200) -> HttpResponse:
@@ -67,6 +98,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET)
     if form.is_valid():
         return redirect("certificates:verify_code", form.cleaned_data["code"])
+    _count_miss(request)
     return _verify_page(request, form=form, status=400)
 
 
@@ -78,6 +110,10 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     if canonical and canonical != code:
         return redirect("certificates:verify_code", canonical, permanent=True)
     certificate = certificate_lookup(code)
+    if certificate is None:
+        _count_miss(request)
+    elif limited := _found_limited(request):
+        return limited
     context = {"certificate": certificate, "code": code, "now": timezone.now(), "form": VerifyForm()}
     return render(request, "certificates/verify_result.html", context, status=200 if certificate else 404)
 
@@ -90,8 +126,13 @@ def verify_credential(request: HttpRequest) -> HttpResponse:
         return limited
     upload = CredentialForm(request.POST, request.FILES)
     if not upload.is_valid():
+        _count_miss(request)
         return _verify_page(request, upload=upload, status=400)
     check = openbadges.credential_check(upload.cleaned_data["credential"].read())
+    if check.certificate is None:
+        _count_miss(request)
+    elif limited := _found_limited(request):
+        return limited
     context = {"check": check, "certificate": check.certificate, "now": timezone.now()}
     status = 400 if check.signature == "malformed" else 200
     return render(request, "certificates/verify_credential.html", context, status=status)
@@ -137,6 +178,28 @@ def download_badge(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/ld+json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="onguard-open-badge-{certificate.code}.json"'
     return response
+
+
+@login_required
+@require_POST
+def correct_name(request: HttpRequest, code: str) -> HttpResponse:
+    """The holder re-issues their certificate with the name on their profile."""
+    certificate = get_certificate_for_user(request.user, code)
+    if certificate.user_id != request.user.pk:
+        raise Http404  # platform staff may download others' certificates, not rename them
+    try:
+        new = certificate_correct_name(certificate=certificate, user=request.user)
+    except ValueError:
+        messages.info(request, _("This certificate already shows your name."))
+        return redirect("certificates:mine")
+    messages.success(
+        request,
+        _(
+            "Your certificate now shows “%(name)s”. Its new code is %(code)s; the old code says where to find it."
+        )
+        % {"name": new.learner_name, "code": new.code},
+    )
+    return redirect("certificates:mine")
 
 
 # --- Admins: list, export, revoke, re-issue --------------------------------------------------

@@ -2,13 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationGroup
 from courses.models import Conversation, Module, Track
 
 from .models import Assignment
-from .status import Status
 
 
 class DateInput(forms.DateInput):
@@ -56,6 +56,10 @@ class AssignmentForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    due_date_past_ok = forms.BooleanField(
+        label=_("Yes, use a date that has passed: the people it applies to are overdue at once"),
+        required=False,
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +89,16 @@ class AssignmentForm(forms.Form):
             self.add_error("group", _("Choose a group."))
         if data["target"] == Assignment.Target.MEMBERS and not data["members"]:
             self.add_error("members", _("Choose at least one member."))
+        due = data.get("due_date")
+        if due and due < timezone.localdate() and not data.get("due_date_past_ok"):
+            # Review F11: everyone would be overdue at once, and "Remind" would e-mail them all.
+            self.add_error(
+                "due_date",
+                _(
+                    "This date has passed: everyone it applies to would be overdue at once. Choose a later "
+                    "date, or tick the box below to use it anyway."
+                ),
+            )
         return data
 
 
@@ -101,8 +115,24 @@ class ExtensionForm(forms.Form):
         )
         self.fields["member"].label_from_instance = lambda m: m.label
 
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise ValidationError(_("Choose today or a later date: a new due date cannot have passed."))
+        return due
+
 
 class DashboardFilterForm(forms.Form):
+    # Which members each status means, in words: "not started" and "overdue" overlap (review B4).
+    STATUSES = [
+        ("", _("Any status")),
+        ("not_started", _("Not started: nothing opened yet, overdue or not")),
+        ("not_started_overdue", _("Not started and overdue")),
+        ("in_progress", _("In progress: started, not finished")),
+        ("overdue", _("Overdue: a module is past its due date")),
+        ("completed", _("Completed: everything assigned")),
+    ]
+
     q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=100)
     group = forms.ChoiceField(label=_("Group"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -112,7 +142,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.groups = {g.key: g for g in groups}
         self.fields["group"].choices = [("", _("All groups"))] + [(g.key, g.name) for g in groups]
-        self.fields["status"].choices = [("", _("Any status")), *Status.choices]
+        self.fields["status"].choices = self.STATUSES
         self.fields["sort"].choices = [
             ("name", _("Name (A to Z)")),
             ("-name", _("Name (Z to A)")),

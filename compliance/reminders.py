@@ -83,6 +83,27 @@ def organisation_reminders(
     return found
 
 
+def reminders_preview(*, organisation: Organisation, today: date) -> list[dict]:
+    """The members "Remind overdue now" would e-mail today, for the admin to see before sending:
+    those with an overdue assignment they have not been reminded about today (the same rule
+    `reminders_send` keeps with ReminderLog)."""
+    plan = organisation_plan(organisation)
+    if not plan.assignments:
+        return []
+    sent_today = set(
+        ReminderLog.objects.filter(assignment__organisation=organisation, sent_on=today).values_list(
+            "assignment_id", "user_id"
+        )
+    )
+    return [
+        member
+        for member, items in organisation_reminders(
+            organisation=organisation, plan=plan, today=today, overdue_now=True
+        )
+        if any((item.assignment.pk, member["user_id"]) not in sent_today for item in items)
+    ]
+
+
 def _assignment_url(assignment: Assignment) -> str:
     if assignment.module_id:
         return absolute_url(reverse("courses:module_continue", args=[assignment.module.slug]))

@@ -12,6 +12,7 @@ from datetime import date
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, User
@@ -19,20 +20,27 @@ from accounts.services import audit_record
 from courses.models import Conversation, ConversationPractice, Module, ModuleProgress
 from quizzes.services import most_missed_questions
 
-from .status import COMPLETED, NOT_STARTED, OVERDUE, STATUSES, Cell, MemberRow, Plan, member_rows
+from .charts import ColumnChart, Segment, column_chart, stacked_bar
+from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
 
 
 @dataclass
 class Summary:
+    """Members by progress (completed + in progress + not started = members with something
+    assigned), and, independently, how many are overdue: someone who never started and is past
+    the due date counts in both "not started" and "overdue"."""
+
     members: int = 0
     assigned: int = 0
     cells: int = 0
     cells_completed: int = 0
     completed: int = 0
-    overdue: int = 0
+    in_progress: int = 0
     not_started: int = 0
+    overdue: int = 0
+    not_started_overdue: int = 0
     # Practice conversations assigned (member x conversation), and how many are practised.
     practice_cells: int = 0
     practised: int = 0
@@ -50,10 +58,22 @@ class Summary:
         self.cells_completed += row.completed
         self.practice_cells += len(row.practice)
         self.practised += row.practised
-        status = row.status
-        self.completed += status == COMPLETED
-        self.overdue += status == OVERDUE
-        self.not_started += status == NOT_STARTED
+        progress = row.progress
+        self.completed += progress == COMPLETED
+        self.in_progress += progress == IN_PROGRESS
+        self.not_started += progress == NOT_STARTED
+        self.overdue += row.overdue
+        self.not_started_overdue += progress == NOT_STARTED and row.overdue
+
+
+# The dashboard's member filter: each says exactly which members it means (review B4).
+MEMBER_FILTERS = {
+    NOT_STARTED: lambda row: row.progress == NOT_STARTED,
+    "not_started_overdue": lambda row: row.progress == NOT_STARTED and row.overdue,
+    IN_PROGRESS: lambda row: row.progress == IN_PROGRESS,
+    OVERDUE: lambda row: row.overdue,
+    COMPLETED: lambda row: row.progress == COMPLETED,
+}
 
 
 SORTS = {
@@ -118,7 +138,6 @@ class DashboardData:
     organisation's data looks like, computed once and then only filtered."""
 
     rows: list[MemberRow]
-    statuses: list[str | None]
     summary: Summary
 
 
@@ -131,32 +150,128 @@ def organisation_dashboard_data(*, organisation: Organisation, plan: Plan) -> Da
         summary = Summary()
         for row in rows:
             summary.add(row)
-        data = DashboardData(rows=rows, statuses=[row.status for row in rows], summary=summary)
+        data = DashboardData(rows=rows, summary=summary)
         if len(_ROWS_CACHE) >= _ROWS_CACHE_SIZE:
             _ROWS_CACHE.pop(next(iter(_ROWS_CACHE)))
         _ROWS_CACHE[key] = data
     return data
 
 
+# --- The dashboard's charts, from the same cached rows (no further query) --------------------
+
+CELL_ORDER = [COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE]
+PROGRESS_ORDER = [COMPLETED, IN_PROGRESS, NOT_STARTED]
+MONTHS_SHOWN = 12
+
+
+@dataclass
+class Bar:
+    """One chart row: how many of something are in each status, as counts and as a bar."""
+
+    label: str
+    counts: dict[str, int]
+    order: list[str]
+    url: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.counts.get(COMPLETED, 0) / self.total) if self.total else 0
+
+    @property
+    def segments(self) -> list[Segment]:
+        return stacked_bar([(key, self.counts.get(key, 0)) for key in self.order])
+
+    @property
+    def items(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) in chart order, for the table beside the bar."""
+        labels = dict(Status.choices)
+        return [(key, labels[key], self.counts.get(key, 0)) for key in self.order]
+
+    @property
+    def shown(self) -> list[tuple[str, str, int]]:
+        return [item for item in self.items if item[2]]
+
+
+@dataclass
+class DashboardCharts:
+    progress: Bar  # members by progress
+    modules: list[Bar]  # each module's assigned members by status
+    groups: list[Bar]  # each group's assigned modules by status
+    months: list[tuple[date, int, int]]  # month, completions that month, completions so far
+    timeline: ColumnChart
+
+
+def _months_back(today: date, n: int) -> list[date]:
+    months, year, month = [], today.year, today.month
+    for _i in range(n):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def dashboard_charts(
+    *, data: "DashboardData", plan: Plan, groups: list, today: date, module_url=None
+) -> DashboardCharts:
+    """Completion per module and per group, members by progress and completions by month, all
+    counted from the dashboard's rows."""
+    by_module = {m.pk: dict.fromkeys(CELL_ORDER, 0) for m in plan.modules}
+    by_group = {g.pk: dict.fromkeys(CELL_ORDER, 0) for g in groups}
+    by_month: dict[date, int] = {}
+    for row in data.rows:
+        for module_id, cell in row.cells.items():
+            by_module[module_id][cell.status] += 1
+            for group_id in row.group_ids:
+                if group_id in by_group:
+                    by_group[group_id][cell.status] += 1
+            if cell.status == COMPLETED and cell.completed_at:
+                month = timezone.localtime(cell.completed_at).date().replace(day=1)
+                by_month[month] = by_month.get(month, 0) + 1
+    summary = data.summary
+    progress = Bar(
+        _("Members"),
+        {COMPLETED: summary.completed, IN_PROGRESS: summary.in_progress, NOT_STARTED: summary.not_started},
+        PROGRESS_ORDER,
+    )
+    modules = [
+        Bar(m.short_name, by_module[m.pk], CELL_ORDER, module_url(m) if module_url else "")
+        for m in plan.modules
+    ]
+    group_bars = [Bar(g.name, by_group[g.pk], CELL_ORDER) for g in groups if sum(by_group[g.pk].values())]
+    shown = _months_back(today, MONTHS_SHOWN)
+    so_far = sum(n for month, n in by_month.items() if month < shown[0])
+    months = []
+    for month in shown:
+        so_far += by_month.get(month, 0)
+        months.append((month, by_month.get(month, 0), so_far))
+    timeline = column_chart([(date_format(m, "M"), n) for m, n, _total in months])
+    return DashboardCharts(progress, modules, group_bars, months, timeline)
+
+
 def dashboard_rows(
     *, organisation: Organisation, plan: Plan, group_id: int | None, status: str, search: str, sort: str
-) -> tuple[Summary, list[MemberRow]]:
-    """The organisation-wide summary, and the rows that pass the filters, sorted."""
+) -> tuple["DashboardData", list[MemberRow]]:
+    """The organisation's data (every row and the summary), and the rows that pass the
+    filters, sorted."""
     data = organisation_dashboard_data(organisation=organisation, plan=plan)
     search = search.strip().lower()
     rows = data.rows
-    if group_id is not None or status in STATUSES or search:
+    wanted = MEMBER_FILTERS.get(status)
+    if group_id is not None or wanted or search:
         rows = [
             row
-            for row, row_status in zip(data.rows, data.statuses, strict=True)
+            for row in data.rows
             if (group_id is None or group_id in row.group_ids)
-            and (status not in STATUSES or row_status == status)
+            and (wanted is None or wanted(row))
             and (not search or search in row.name.lower() or search in row.email.lower())
         ]
     key, reverse = SORTS.get(sort, SORTS["name"])
     if sort not in ("name", ""):
         rows = sorted(rows, key=key, reverse=reverse)
-    return data.summary, rows
+    return data, rows
 
 
 # --- CSV report -------------------------------------------------------------------------------

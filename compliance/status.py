@@ -64,6 +64,9 @@ class Cell:
     expired_at: datetime | None = None
     # A practice conversation's cell: completed reads "Practised".
     practice: bool = False
+    # The member has opened or completed something of the module: an overdue cell may or may not
+    # have been started, and the dashboard tells "never started" apart from "overdue".
+    started: bool = False
 
     @property
     def label(self) -> str:
@@ -83,11 +86,18 @@ def cell_status(
     practice: bool = False,
 ) -> Cell:
     expires_at = completion_expires_at(completed_at, validity_months)
+    started = started or completed_at is not None
     if completion_is_current(completed_at=completed_at, validity_months=validity_months, now=now):
-        return Cell(COMPLETED, due_date, completed_at, expires_at, practice=practice)
+        return Cell(COMPLETED, due_date, completed_at, expires_at, practice=practice, started=True)
     if due_date is not None and today > due_date:
-        return Cell(OVERDUE, due_date, expired_at=expires_at, practice=practice)
-    return Cell(IN_PROGRESS if started else NOT_STARTED, due_date, expired_at=expires_at, practice=practice)
+        return Cell(OVERDUE, due_date, expired_at=expires_at, practice=practice, started=started)
+    return Cell(
+        IN_PROGRESS if started else NOT_STARTED,
+        due_date,
+        expired_at=expires_at,
+        practice=practice,
+        started=started,
+    )
 
 
 def earliest(dates: Iterable[date | None]) -> date | None:
@@ -213,6 +223,26 @@ class MemberRow:
     @property
     def status(self) -> str | None:
         return overall_status(self.all_cells())
+
+    @property
+    def progress(self) -> str | None:
+        """Where the member is across their assigned modules, whatever the due dates: completed
+        (all of them), not started (none opened) or in progress. None when nothing is assigned.
+        With `overdue`, the dashboard's two independent questions. Practice conversations count
+        like modules."""
+        cells = list(self.all_cells())
+        if not cells:
+            return None
+        if all(c.status == COMPLETED for c in cells):
+            return COMPLETED
+        if not any(c.started for c in cells):
+            return NOT_STARTED
+        return IN_PROGRESS
+
+    @property
+    def overdue(self) -> bool:
+        """At least one assigned module (or conversation) is past its due date and not completed."""
+        return any(c.status == OVERDUE for c in self.all_cells())
 
     @property
     def completed(self) -> int:

@@ -7,18 +7,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.services import get_membership_for_user, get_organisation_for_user
 from courses.services import get_module, module_statuses, modules_with_lesson_counts
 
 from . import assignments
 from .forms import AssignmentForm, DashboardFilterForm, ExtensionForm
-from .reports import dashboard_rows, module_report, report_csv_lines, report_export_record, row_items
-from .status import assigned_to_user, member_rows, organisation_plan
+from .reminders import reminders_preview
+from .reports import (
+    CELL_ORDER,
+    PROGRESS_ORDER,
+    dashboard_charts,
+    dashboard_rows,
+    module_report,
+    organisation_dashboard_data,
+    report_csv_lines,
+    report_export_record,
+    row_items,
+)
+from .status import Status, assigned_to_user, organisation_plan
 from .tasks import reminders_request
 
 PAGE_SIZE = 50
@@ -77,10 +90,24 @@ def assignment_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assignment_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     assignment = assignments.get_assignment_in(organisation, key)
+    if request.method == "GET":
+        context = {
+            "organisation": organisation,
+            "question": _("Remove the assignment of “%s”?") % assignment.subject,
+            "explanation": [
+                _(
+                    "The people it applies to no longer have this training assigned, with its due date and "
+                    "any extra time given. Their progress and certificates stay theirs."
+                )
+            ],
+            "action": _("Remove the assignment"),
+            "cancel_url": reverse("compliance:assignments", args=[slug]),
+        }
+        return render(request, "orgs/confirm.html", context)
     assignments.assignment_delete(organisation=organisation, actor=request.user, assignment=assignment)
     messages.success(request, _("The assignment was removed."))
     return redirect("compliance:assignments", slug)
@@ -120,7 +147,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404  # a group of another organisation, or none at all
     group = filters.get("group")
     plan = organisation_plan(organisation)
-    summary, rows = dashboard_rows(
+    data, rows = dashboard_rows(
         organisation=organisation,
         plan=plan,
         group_id=group.pk if group else None,
@@ -135,16 +162,31 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
+    charts = dashboard_charts(
+        data=data,
+        plan=plan,
+        groups=groups,
+        today=today,
+        module_url=lambda m: reverse("compliance:module_dashboard", args=[organisation.slug, m.slug]),
+    )
     context = {
         "organisation": organisation,
         "form": form,
+        "filtered": bool(group or filters.get("status") or filters.get("q")),
         "plan": plan,
-        "summary": summary,
+        "summary": data.summary,
+        "charts": charts,
         "page": page,
-        "rows": list(zip(page.object_list, columns, strict=True)),
+        "rows": [
+            (row, cells, [(m, c) for m, c in zip(plan.modules, cells, strict=False) if c])
+            for row, cells in zip(page.object_list, columns, strict=True)
+        ],
         "column_count": len(plan.modules) + len(plan.conversations) + 2,
+        "progress_keys": [(key, Status(key).label) for key in PROGRESS_ORDER],
+        "cell_keys": [(key, Status(key).label) for key in CELL_ORDER],
         "query": query.urlencode(),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "orgs/dashboard.html", context)
 
@@ -163,13 +205,18 @@ def module_dashboard(request: HttpRequest, slug: str, module_slug: str) -> HttpR
 @login_required
 @require_GET
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    """The printable report: every member and their assigned modules."""
+    """The printable report: a summary and completion by module first, then every member and
+    their assigned modules (the dashboard's rows, so a refresh after it costs no recount)."""
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     plan = organisation_plan(organisation)
+    data = organisation_dashboard_data(organisation=organisation, plan=plan)
+    today = timezone.localdate()
     context = {
         "organisation": organisation,
-        "rows": _with_titles(member_rows(organisation=organisation, plan=plan), plan),
-        "today": timezone.localdate(),
+        "summary": data.summary,
+        "charts": dashboard_charts(data=data, plan=plan, groups=[], today=today),
+        "rows": _with_titles(iter(data.rows), plan),
+        "today": today,
     }
     return render(request, "orgs/report.html", context)
 
@@ -182,6 +229,8 @@ def _with_titles(rows, plan):
         return date_format(value, "j M Y") if value else "–"
 
     for row in rows:
+        if not row.total:
+            continue
         row.items = [
             (
                 title,
@@ -210,11 +259,25 @@ def report_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remind_overdue(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET says who would be e-mailed (how many, and their names); POST sends."""
     organisation = get_organisation_for_user(request.user, slug, admin=True)
+    people = reminders_preview(organisation=organisation, today=timezone.localdate())
+    if request.method == "GET":
+        context = {"organisation": organisation, "people": people[:PAGE_SIZE], "count": len(people)}
+        return render(request, "orgs/remind.html", context)
+    if not people:
+        messages.info(request, _("Nobody needs a reminder now: everyone overdue was reminded today."))
+        return redirect("compliance:dashboard", slug)
     reminders_request(organisation=organisation, actor=request.user)
     messages.success(
-        request, _("Reminders are on their way to everyone who is overdue (at most one a day each).")
+        request,
+        ngettext(
+            "A reminder is on its way to %(n)d person.",
+            "Reminders are on their way to %(n)d people.",
+            len(people),
+        )
+        % {"n": len(people)},
     )
     return redirect("compliance:dashboard", slug)

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "courses.context_processors.safety",
+                "accounts.context_processors.joining",
+                "courses.context_processors.quiz_next",
             ],
         },
     },
@@ -136,9 +138,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Optional: a parent in a hurry keeps their progress at once; the verification mail still goes out.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_FORMS = {"login": "accounts.auth_forms.LoginForm"}
+# The link in the verification e-mail confirms on one click (review B12) and, in the browser that
+# signed up, finishes signing in and goes on to where the person was going (a join link, B7).
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OnGuard] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OnGuard: "
 # Sessions end after two weeks, or when the browser closes for anyone who did not tick
 # "Remember me" (ACCOUNT_SESSION_REMEMBER = None lets the learner choose).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -274,6 +281,9 @@ CONTENT_DIR = env.path("CONTENT_DIR", default=BASE_DIR / "content")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # How long an e-mailed invitation to join an organisation works.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Who runs this site and how people reach them: the About and Contact pages and the e-mails say so.
+SITE_OPERATOR = env("SITE_OPERATOR", default="the OnGuard team")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@onguard.local")
 # Where the quick-exit button sends a learner: a neutral page that is not about abuse.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 
@@ -283,6 +293,9 @@ QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="")
 # Public verification: at most this many look-ups per client IP per window (seconds).
 CERTIFICATE_VERIFY_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_RATE_LIMIT", default=30)
+# ...of which only checks that find nothing count; checks that find a real certificate have this
+# larger allowance, so that someone checking a batch of staff certificates is not stopped.
+CERTIFICATE_VERIFY_FOUND_RATE_LIMIT = env.int("CERTIFICATE_VERIFY_FOUND_RATE_LIMIT", default=300)
 CERTIFICATE_VERIFY_RATE_WINDOW = 300
 CERTIFICATE_EXPIRY_NOTICE_DAYS = 30
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/", include("accounts.org_urls")),
     path("orgs/", include("compliance.urls")),
     path("", include("accounts.invitation_urls")),
+    path("", include("accounts.site_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("", include("courses.urls")),

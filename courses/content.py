@@ -65,6 +65,7 @@ class ParsedLesson:
 class ParsedModule:
     slug: str
     title: str
+    short_title: str
     summary: str
     audiences: list[str]
     minutes: int
@@ -186,6 +187,11 @@ def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLes
     return ParsedLesson(slug, title, minutes, note.strip(), body, html)
 
 
+# A module's column header on the organisation dashboard: a few words, so that every module of
+# the shipped course fits a 1280-pixel screen without sideways scrolling.
+SHORT_TITLE_MAX = 24
+
+
 def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
     path = folder / "module.yaml"
     data = read_yaml(path, problems)
@@ -193,6 +199,10 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
         return None
     slug = require_slug(data, "slug", path, problems)
     title = require(data, "title", str, path, problems)
+    short_title = data.get("short_title", "")
+    if not isinstance(short_title, str) or len(short_title.strip()) > SHORT_TITLE_MAX:
+        problems.add(path, "short_title", f"must be text of at most {SHORT_TITLE_MAX} characters")
+        short_title = ""
     summary = require(data, "summary", str, path, problems)
     minutes = require(data, "minutes", int, path, problems)
     audiences = require(data, "audiences", list, path, problems) or []
@@ -220,7 +230,7 @@ def parse_module(folder: Path, problems: Problems) -> ParsedModule | None:
     if None in (slug, title, summary, minutes) or quiz is None:
         return None
     parsed = ParsedModule(
-        slug=slug, title=title, summary=summary.strip(), audiences=audiences, minutes=minutes,
+        slug=slug, title=title, short_title=short_title.strip(), summary=summary.strip(), audiences=audiences, minutes=minutes,
         objectives=objectives, remember=remember, sources=sources, lessons=lessons, quiz=quiz,
         content_hash=content_hash(folder), folder=folder, content_note=note,
         last_reviewed=last_reviewed, next_review=next_review,
@@ -507,6 +517,7 @@ def course_load(*, root: Path) -> LoadReport:
         if created or module.content_hash != parsed.content_hash:
             report.changed.append(parsed.slug)
         module.title = parsed.title
+        module.short_title = parsed.short_title
         module.summary = parsed.summary
         module.audiences = ",".join(parsed.audiences)
         module.minutes = parsed.minutes

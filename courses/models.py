@@ -19,6 +19,8 @@ class Audience(models.TextChoices):
 class Module(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
+    # A few words for tight places (the organisation dashboard's column headers); may be empty.
+    short_title = models.CharField(max_length=40, blank=True, default="")
     summary = models.TextField()
     audiences = models.CharField(max_length=64, help_text="Comma-separated audiences.")
     minutes = models.PositiveSmallIntegerField()
@@ -51,6 +53,10 @@ class Module(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:module", args=[self.slug])
+
+    @property
+    def short_name(self) -> str:
+        return self.short_title or self.title
 
 
 class Source(models.Model):

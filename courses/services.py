@@ -223,6 +223,26 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     return statuses
 
 
+def lessons_done(*, user, lessons: list[Lesson]) -> set[int]:
+    """Which of `lessons` the learner has marked complete (one query)."""
+    return set(
+        LessonProgress.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True)
+    )
+
+
+# The attempts a module page lists before "Show all": the rest are one click away.
+ATTEMPTS_SHOWN = 10
+
+
+def attempts_for(*, user, module: Module, limit: int | None = ATTEMPTS_SHOWN) -> list[Attempt]:
+    """The learner's quiz attempts on `module`, newest first (one query): each links to its
+    review, so that past feedback can always be read again."""
+    if not user.is_authenticated:
+        return []
+    attempts = Attempt.objects.filter(user=user, quiz__module=module).order_by("-submitted_at", "-pk")
+    return list(attempts[:limit] if limit else attempts)
+
+
 def next_step_url(*, user, module: Module) -> str:
     """Where "Start" / "Continue" goes: the first incomplete lesson, else the quiz, else the
     module's first lesson for review."""

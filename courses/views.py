@@ -29,17 +29,19 @@ from .practice import (
     practice_state,
 )
 from .services import (
+    ATTEMPTS_SHOWN,
     active_lessons,
+    attempts_for,
     get_handout,
     get_lesson,
     get_module,
     get_page,
     lesson_complete,
     lesson_open,
+    lessons_done,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
-    quiz_attempts,
     recent_module,
 )
 from .translations import localize
@@ -47,25 +49,38 @@ from .translations import localize
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Every module once, the tracks as paths through them, and one way in: "Start here" for a
+    newcomer (the first module of their recommended track), "Continue" for everyone else."""
     modules = list(modules_with_lesson_counts())
     statuses = module_statuses(user=request.user, modules=modules)
     tracks = list(Track.objects.filter(is_active=True).prefetch_related("track_modules"))
     localize(*modules, *tracks)
-    in_tracks = set()
+    for status in statuses.values():
+        status.paths = []
     for track in tracks:
         track.statuses = [
             statuses[tm.module_id] for tm in track.track_modules.all() if tm.module_id in statuses
         ]
-        in_tracks.update(s.module.pk for s in track.statuses)
+        track.completed = sum(1 for s in track.statuses if s.state == "completed")
         track.recommended = (
             request.user.is_authenticated and track.audience == request.user.recommended_audience
         )
+        for status in track.statuses:
+            status.paths.append(track.title)
     tracks.sort(key=lambda t: not t.recommended)
+    recent = recent_module(user=request.user)
+    started = any(s.started for s in statuses.values())
+    assigned = assigned_to_user(user=request.user, statuses=statuses)
+    # A newcomer starts with what their organisation needs first, else their path's first module.
+    first = (
+        assigned[0].module if assigned else next((t.statuses[0].module for t in tracks if t.statuses), None)
+    )
     context = {
         "tracks": tracks,
-        "more": [s for pk, s in statuses.items() if pk not in in_tracks],
-        "recent": recent_module(user=request.user),
-        "assigned": assigned_to_user(user=request.user, statuses=statuses),
+        "modules": sorted(statuses.values(), key=lambda s: (s.module.position, s.module.slug)),
+        "recent": recent,
+        "start": first if not recent and not started else None,
+        "assigned": assigned,
     }
     return render(request, "courses/home.html", context)
 
@@ -80,6 +95,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     done = set()
     if request.user.is_authenticated:
         done = set(module.lessons.filter(progress__user=request.user).values_list("pk", flat=True))
+    show_all = request.GET.get("attempts") == "all"
     context = {
         "module": module,
         "lessons": lessons,
@@ -87,12 +103,15 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "untranslated": not translated,
-        "attempts": quiz_attempts(user=request.user, module=module),
         "handouts": list(module.handouts.filter(is_active=True).only("slug", "title", "audience")),
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
         "conversations": list(conversations_with_practice(user=request.user, module_id=module.pk)),
+        "attempts": attempts_for(
+            user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN
+        ),
+        "attempts_shown": ATTEMPTS_SHOWN,
     }
     return render(request, "courses/module.html", context)
 
@@ -115,20 +134,23 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     lessons = list(active_lessons(module).only("slug", "title", "position", "module_id", "translations"))
     translated = localize(module, lesson, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
-    done = False
+    done_ids: set[int] = set()
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)
-        done = lesson.progress.filter(user=request.user).exists()
+        done_ids = lessons_done(user=request.user, lessons=lessons)
     following = lessons[index + 1] if index + 1 < len(lessons) else None
     context = {
         "module": module,
         "lesson": lesson,
+        "lessons": lessons,
+        "done_ids": done_ids,
+        "done_count": len(done_ids),
+        "done": lesson.pk in done_ids,
         "number": index + 1,
         "count": len(lessons),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": following,
         "sources": list(module.sources.all()),
-        "done": done,
         "untranslated": not translated,
         "skip_url": following.get_absolute_url() if following else module.get_absolute_url(),
         "skip_label": _("Skip this lesson") if following else _("Skip to the module page"),

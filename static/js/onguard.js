@@ -16,8 +16,40 @@
     var link = document.getElementById("quick-exit");
     if (link) { link.addEventListener("click", exitNow); }
 
+    // A form without an action posts to this URL, fragment included: after the skip link
+    // (#main) the reloaded page would jump to <main> and take focus from the error summary, and
+    // the fragment would follow onto the next page (B1). Post to the URL without it.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form && form.tagName === "FORM" && !form.getAttribute("action") && window.location.hash) {
+        form.setAttribute("action", window.location.pathname + window.location.search);
+      }
+    }, true);
+
+    // Buttons that need JavaScript are hidden without it: "Copy the link", "Print".
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field || !navigator.clipboard) { return; }
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          var status = document.getElementById("copy-status");
+          if (status) { status.textContent = button.getAttribute("data-copied"); }
+          button.textContent = button.getAttribute("data-copied");
+        }, function () { field.select(); });
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.classList.remove("d-none");
+      button.addEventListener("click", function () { window.print(); });
+    });
+
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // A page opened with a fragment moves focus again on load: keep it on the summary.
+      window.addEventListener("load", function () { summary.focus(); });
+    }
 
     // Practice conversations: the new turn has `autofocus`; this covers browsers that ignore it
     // on a non-form element, so a screen reader reads the reply first.

@@ -181,7 +181,19 @@ def test_forged_members_in_group_and_extension_forms_save_nothing(world, org_a, 
 
 
 @pytest.mark.parametrize(
-    "name", ["compliance:detail", "orgs:settings", "compliance:dashboard", "compliance:export"]
+    "name",
+    [
+        "compliance:detail",
+        "orgs:settings",
+        "compliance:dashboard",
+        "compliance:export",
+        "compliance:remind",
+        # Destructive actions ask first on GET (tests/accounts/test_careful_actions.py), act on POST.
+        "orgs:member_remove",
+        "orgs:invitation_revoke",
+        "orgs:group_delete",
+        "compliance:assignment_delete",
+    ],
 )
 def test_wrong_method_is_refused(world, org_a, owner, name):
     assert client_for(owner).delete(url_for(name, org_a.slug, world["a"])).status_code == 405
@@ -189,13 +201,7 @@ def test_wrong_method_is_refused(world, org_a, owner, name):
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "orgs:leave",
-        "orgs:member_remove",
-        "orgs:invitation_revoke",
-        "compliance:assignment_delete",
-        "compliance:remind",
-    ],
+    ["orgs:leave", "orgs:invitation_resend", "orgs:join_link", "orgs:member_role"],
 )
 def test_actions_refuse_get(world, org_a, owner, name):
     assert client_for(owner).get(url_for(name, org_a.slug, world["a"])).status_code == 405

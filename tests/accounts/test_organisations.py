@@ -231,11 +231,12 @@ def test_joining_by_link_makes_a_member(org_a, owner, outsider):
     assert org_a.memberships.get(user=outsider).role == "member"
 
 
-def test_joining_by_link_needs_log_in(org_a, client):
+def test_joining_by_link_needs_an_account_and_never_joins_a_visitor(org_a, client):
     org_a.join_enabled = True
     org_a.save()
-    response = client.get(reverse("invitations:join", args=[org_a.join_code]))
-    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    url = reverse("invitations:join", args=[org_a.join_code])
+    assert client.post(url).status_code == 302 and not org_a.memberships.filter(user__email="").exists()
+    assert org_a.memberships.count() == 1
 
 
 def test_the_only_owner_cannot_delete_their_account_while_others_belong(org_a, owner, member):

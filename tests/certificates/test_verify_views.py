@@ -93,7 +93,8 @@ class TestVerifyingACode:
         new = certificate_reissue(certificate=certificate, by=staff)
         content = client.get(page(certificate)).content.decode()
         assert "Withdrawn" in content and "replaced by a corrected one" in content
-        assert new.code not in content
+        # Issue 14 (self-service): the old code's page points to the corrected certificate.
+        assert f'href="{page(new)}"' in content
         assert "Valid" in client.get(page(new)).content.decode()
 
     def test_other_methods_are_refused(self, client, certificate):
@@ -124,10 +125,21 @@ class TestRateLimit:
         assert response["Retry-After"] == "300"
 
     def test_the_limit_is_per_client(self, client, certificate):
-        for _ in range(4):
-            client.get(page(certificate), REMOTE_ADDR="203.0.113.7")
+        for _ in range(3):
+            client.get(
+                reverse("certificates:verify_code", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ"]), REMOTE_ADDR="203.0.113.7"
+            )
         assert client.get(page(certificate), REMOTE_ADDR="203.0.113.7").status_code == 429
         assert client.get(page(certificate), REMOTE_ADDR="198.51.100.9").status_code == 200
+
+    def test_checking_a_batch_of_real_certificates_is_not_stopped_by_the_guessing_limit(
+        self, client, certificate, settings
+    ):
+        """Review friction 16: an HR person checks many real codes; only misses count."""
+        settings.CERTIFICATE_VERIFY_FOUND_RATE_LIMIT = 20
+        for _ in range(20):
+            assert client.get(page(certificate)).status_code == 200
+        assert client.get(page(certificate)).status_code == 429  # a larger limit, but a limit
 
     def test_the_typed_form_and_uploads_count_too(self, client):
         client.get(VERIFY, {"code": "nonsense"})
@@ -141,8 +153,8 @@ class TestRateLimit:
             assert client.get(VERIFY).status_code == 200
 
     def test_a_new_window_allows_checks_again(self, client, certificate, clock):
-        for _ in range(4):
-            client.get(page(certificate))
+        for _ in range(3):
+            client.get(reverse("certificates:verify_code", args=["ZZZZ-ZZZZ-ZZZZ-ZZZZ"]))
         assert client.get(page(certificate)).status_code == 429
         clock.advance(minutes=5)
         assert client.get(page(certificate)).status_code == 200
@@ -168,6 +180,15 @@ class TestCheckingACredentialFile:
         content = self.upload(client, json.dumps(credential).encode()).content.decode()
         assert "Invalid signature" in content and "altered or forged" in content
         assert "Valid signature" not in content
+
+    def test_an_altered_file_never_shows_a_green_valid_block_and_names_both_names(self, client, certificate):
+        """Review F12: the real certificate's big green "✓ Valid" sat under the forged file."""
+        credential = credential_for(certificate)
+        credential["credentialSubject"]["identifier"][0]["identityHash"] = "Mallory Forger"
+        content = self.upload(client, json.dumps(credential).encode()).content.decode()
+        assert "certificate-status-valid" not in content and "✓ Valid" not in content
+        assert "The file claims it was awarded to <strong>Mallory Forger</strong>" in content
+        assert "the certificate with its code was awarded to <strong>Pat Parent</strong>" in content
 
     def test_a_valid_file_for_a_revoked_certificate_says_both(self, client, certificate, staff):
         data = json.dumps(credential_for(certificate)).encode()

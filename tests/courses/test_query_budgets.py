@@ -27,7 +27,7 @@ BUDGETS = {
     # + tracks(1) + track modules(1) + recent module(1) + assignments from organisations(1)
     "home": 10,
     # session, user + module(1) + lessons(1) + 3 status queries + done lessons(1) + quiz(1)
-    # + the learner's attempts, for their reviews(1)
+    # + the latest attempts, for their reviews(1)
     # + the module's handouts(1)
     # + practice conversations with the learner's practice(1)
     "module": 12,

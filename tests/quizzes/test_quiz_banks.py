@@ -107,7 +107,7 @@ def test_past_attempts_are_reachable_from_the_module_page_and_my_learning(parent
     for attempt in Attempt.objects.filter(user=parent):
         assert attempt.get_absolute_url() in module_page
     my_learning = parent_client.get(reverse("courses:my_learning")).content.decode()
-    assert reverse("courses:module", args=["first-steps"]) + "#attempts-title" in my_learning
+    assert reverse("courses:module", args=["first-steps"]) + "#attempts" in my_learning
 
 
 def test_a_pass_sooner_than_the_organisations_wait_does_not_count_until_retaken_later(
