@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("orgs/", include("accounts.org_urls")),
     path("orgs/", include("compliance.urls")),
+    path("orgs/", include("sso.urls")),
     path("", include("accounts.invitation_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
