@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff, owners and admins without two-step sign-in are sent to set it up (accounts/mfa.py).
     "accounts.mfa.MFASetupRequiredMiddleware",
+    # A sign-in URL of a provider that is not configured is a 404 (sso/middleware.py).
+    "sso.middleware.UnconfiguredProviderMiddleware",
 ]
 
 # The benchmark swaps in bench.baseline, which adds its bare baseline view to these URLs.

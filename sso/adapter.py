@@ -92,7 +92,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         organisation is not known at this point, so the failure goes to the security log."""
         logger.warning(
             "Sign-in through %s failed: %s %s",
-            getattr(provider, "id", provider),
+            getattr(provider, "sub_id", provider),
             error,
             exception.__class__.__name__ if exception else "",
         )

@@ -57,7 +57,7 @@ def oidc_apps(idp) -> list[dict]:
 
 
 @pytest.fixture
-def sso(settings, idp):
+def sso(db, settings, idp):
     """OnGuard with the test provider configured, as `OIDC_*` environment variables would."""
     providers = {**settings.SOCIALACCOUNT_PROVIDERS}
     providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(idp)}
