@@ -71,8 +71,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff, owners and admins without two-step sign-in are sent to set it up (accounts/mfa.py).
     "accounts.mfa.MFASetupRequiredMiddleware",
-    # A sign-in URL of a provider that is not configured is a 404 (sso/middleware.py).
-    "sso.middleware.UnconfiguredProviderMiddleware",
+    # Sign-in forms may go on to the configured providers (CSP form-action); a provider that is not
+    # configured is a 404 (sso/middleware.py).
+    "sso.middleware.SignInMiddleware",
 ]
 
 # The benchmark swaps in bench.baseline, which adds its bare baseline view to these URLs.

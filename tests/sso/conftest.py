@@ -11,6 +11,7 @@ import requests
 from django.test import Client
 from django.urls import reverse
 
+from sso.middleware import sign_in_origins_forget
 from tests.sso.servers import DNSServer, IdentityProvider
 
 CLIENT_ID, SECRET = "onguard-test", "a-test-client-secret"
@@ -62,7 +63,9 @@ def sso(db, settings, idp):
     providers = {**settings.SOCIALACCOUNT_PROVIDERS}
     providers["openid_connect"] = {"OAUTH_PKCE_ENABLED": True, "APPS": oidc_apps(idp)}
     settings.SOCIALACCOUNT_PROVIDERS = providers
-    return idp
+    sign_in_origins_forget()
+    yield idp
+    sign_in_origins_forget()
 
 
 @pytest.fixture
@@ -74,19 +77,14 @@ def dns_server(settings):
 
 
 def idp_sign_in(
-    client: Client,
-    idp,
-    username: str,
-    *,
-    provider: str = "testidp",
-    next_url: str = "",
-    process: str = "login",
+    client: Client, idp, username: str, *, provider: str = "testidp", process: str = "login", start: str = ""
 ):
-    """Start a sign-in on OnGuard, sign in at the provider as `username`, and return OnGuard's
-    response to the provider's redirect back (the callback)."""
-    start = reverse("openid_connect_login", kwargs={"provider_id": provider})
-    query = {"process": process, **({"next": next_url} if next_url else {})}
-    response = client.post(start + "?" + "&".join(f"{k}={v}" for k, v in query.items()))
+    """Start a sign-in on OnGuard (by posting to `start`, the action of a "Sign in with …" form,
+    or else to the provider's log-in URL), sign in at the provider as `username`, and return
+    OnGuard's response to the provider's redirect back (the callback)."""
+    if not start:
+        start = reverse("openid_connect_login", kwargs={"provider_id": provider}) + f"?process={process}"
+    response = client.post(start)
     assert response.status_code == 302, response.content[:500]
     authorize = response.url
     assert authorize.startswith(idp.issuer + "/authorize"), authorize
