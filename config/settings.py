@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "quizzes",
     "compliance",
     "certificates",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,11 @@ SOCIALACCOUNT_PROVIDERS = {
 # Domain verification looks up a TXT record through this resolver ("host:port"); empty, the
 # system's. Tests point it at a DNS server of their own.
 SSO_DNS_NAMESERVER = env("SSO_DNS_NAMESERVER", default="")
+
+# --- LTI 1.3 (docs/lti.md) ---------------------------------------------------------------------
+# OnGuard fetches an LMS's key set and tokens itself: only https:// URLs on public addresses,
+# unless this is on (tests, a trial against a local LMS).
+LTI_ALLOW_INSECURE_URLS = env.bool("LTI_ALLOW_INSECURE_URLS", default=False)
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("orgs/", include("accounts.org_urls")),
     path("orgs/", include("compliance.urls")),
     path("orgs/", include("sso.urls")),
+    path("orgs/", include("lti.org_urls")),
+    path("lti/", include("lti.urls")),
     path("", include("accounts.invitation_urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
