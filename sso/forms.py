@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organisation
 
 from .models import OrganisationDomain
-from .policy import PUBLIC_EMAIL_DOMAINS, domain_policy_for, provider_choices, provider_name
+from .policy import PUBLIC_EMAIL_DOMAINS, domain_policy_for, provider_name
 
 
 def _refusal(request, email: str) -> str | None:
@@ -93,8 +93,9 @@ class RequireProviderForm(forms.Form):
         label=gettext_lazy("How people with this domain sign in"), widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, request, **kwargs):
+    def __init__(self, *args, providers: list[tuple[str, str]], **kwargs):
+        """`providers`: (ID, name) of the configured providers (sso.policy.provider_choices)."""
         super().__init__(*args, **kwargs)
         self.fields["required_provider"].choices = [("", _("Password or any sign-in service"))] + [
-            (value, _("Only through %s") % name) for value, name in provider_choices(request)
+            (value, _("Only through %s") % name) for value, name in providers
         ]

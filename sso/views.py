@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.services import get_organisation_for_user
 
 from .forms import DomainForm, RequireProviderForm
-from .policy import provider_name
+from .policy import provider_choices, provider_name
 from .services import domain_add, domain_remove, domain_require_provider, domain_verify, get_domain_in
 
 
@@ -32,10 +32,11 @@ def sign_in_settings(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Now add the TXT record for %s, then check it.") % domain.domain)
             return redirect("sso:settings", slug)
+    providers = provider_choices(request)  # one query, whatever the number of domains
     domains = [
         (
             domain,
-            RequireProviderForm(request=request, initial={"required_provider": domain.required_provider}),
+            RequireProviderForm(providers=providers, initial={"required_provider": domain.required_provider}),
         )
         for domain in organisation.sso_domains.all()
     ]
@@ -61,7 +62,7 @@ def domain_check(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def domain_require(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, slug, admin=True)
     domain = get_domain_in(organisation, key)
-    form = RequireProviderForm(request.POST, request=request)
+    form = RequireProviderForm(request.POST, providers=provider_choices(request))
     if not form.is_valid():
         messages.error(request, _("Choose how people with this domain sign in."))
         return redirect("sso:settings", slug)

@@ -288,3 +288,20 @@ def test_the_required_provider_cannot_be_disconnected(sso, dns_server, org_a, ow
     response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
     assert response.status_code == 200 and "so it stays connected" in response.content.decode()
     assert SocialAccount.objects.filter(pk=account.pk).exists()
+
+
+def test_the_sign_in_page_runs_the_same_queries_for_one_domain_or_many(
+    sso, dns_server, org_a, owner, assert_query_count
+):
+    client = client_for(owner)
+    url = reverse("sso:settings", args=[org_a.slug])
+    verified(org_a, owner, dns_server, "school-a.org")
+    client.get(url)
+    # session, user, membership and organisation, the domains, the configured providers (one
+    # query to the social applications), the sign-in origins for the CSP (memoised, none here)
+    with assert_query_count(5):
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        domain_add(organisation=org_a, actor=owner, domain=f"campus{n}.school-a.org")
+    with assert_query_count(5):
+        assert client.get(url).status_code == 200
