@@ -115,16 +115,14 @@ def login_start(params, *, launch_url: str) -> LoginStart:
     )
 
 
-def state_cookie_set(response, state: str, *, secure: bool) -> None:
-    """SameSite=None so that the LMS's frame may send it back, and Partitioned (CHIPS) so that
-    browsers blocking third-party cookies still keep it, in the LMS's partition only."""
+def state_cookie_set(response, state: str) -> None:
+    """SameSite=None so that the LMS's frame sends it back, Secure as that requires (LTI runs on
+    https; browsers also keep Secure cookies for http://localhost), and Partitioned (CHIPS) so
+    that browsers blocking third-party cookies keep it all the same, in the LMS's partition."""
     name = STATE_COOKIE_PREFIX + state
-    response.set_cookie(
-        name, "1", max_age=STATE_SECONDS, httponly=True, secure=secure, samesite="None" if secure else "Lax"
-    )
-    if secure:
-        # Django 5.2 has no `partitioned` argument; the attribute follows SameSite in the header.
-        response.cookies[name]["samesite"] = "None; Partitioned"
+    response.set_cookie(name, "1", max_age=STATE_SECONDS, httponly=True, secure=True, samesite="None")
+    # Django 5.2 has no `partitioned` argument; the attribute follows SameSite in the header.
+    response.cookies[name]["samesite"] = "None; Partitioned"
 
 
 # --- 2. Launch ----------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
     except LaunchRefused as refused:
         return _refused(request, refused)
     response = _framed(HttpResponseRedirect(start.redirect_url), start.platform)
-    state_cookie_set(response, start.state, secure=request.is_secure())
+    state_cookie_set(response, start.state)
     return response
 
 

@@ -11,12 +11,12 @@ from accounts.services import organisation_create
 from lti.models import Platform
 from lti.services import platform_register, tool_key_ensure
 from tests.conftest import make_user
-from tests.lti.platform import TestPlatform
+from tests.lti.platform import MiniLMS
 
 
 @pytest.fixture(scope="session")
 def lms_server():
-    server = TestPlatform()
+    server = MiniLMS()
     yield server
     server.stop()
 

@@ -33,7 +33,7 @@ AGS_SCOPES = [
 ]
 
 
-class TestPlatform:
+class MiniLMS:
     def __init__(self):
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "platform-key-1"
@@ -166,7 +166,7 @@ class TestPlatform:
         raise jwt.InvalidTokenError(f"no tool key {header.get('kid')}")
 
 
-def _handler(platform: TestPlatform):
+def _handler(platform: MiniLMS):
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
