@@ -153,7 +153,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Passwords are refused (log-in, sign-up, reset) for addresses whose organisation requires its
 # identity provider (sso/policy.py).
-ACCOUNT_FORMS = {
+ACCOUNT_FORMS = {  # nosec B105: form class paths, not passwords
     "login": "sso.forms.LoginForm",
     "signup": "sso.forms.SignupForm",
     "reset_password": "sso.forms.ResetPasswordForm",

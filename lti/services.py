@@ -178,6 +178,11 @@ def ticket_open(*, token: str, kind: str) -> LaunchTicket | None:
     )
 
 
+def tickets_forget_expired() -> int:
+    """Tickets past their five minutes are of no use to anyone (the scores command)."""
+    return LaunchTicket.objects.filter(expires_at__lt=timezone.now()).delete()[0]
+
+
 def ticket_redeem(*, ticket: LaunchTicket) -> bool:
     """Mark the ticket used; False if another request used it first (one update, no race)."""
     return bool(

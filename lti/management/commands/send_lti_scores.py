@@ -1,10 +1,12 @@
 """Run every few minutes from cron: post passed quiz scores to the LMS gradebooks that launched
-them (lti/grades.py), retrying any that failed, and forget launch nonces past their expiry."""
+them (lti/grades.py), retrying any that failed, and forget launch nonces and tickets past their
+expiry."""
 
 from django.core.management.base import BaseCommand
 
 from lti.grades import scores_send
 from lti.launch import nonces_forget_expired
+from lti.services import tickets_forget_expired
 
 
 class Command(BaseCommand):
@@ -12,5 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent, failed = scores_send()
-        forgotten = nonces_forget_expired()
-        self.stdout.write(f"{sent} scores sent, {failed} failed, {forgotten} used nonces forgotten.")
+        forgotten = nonces_forget_expired() + tickets_forget_expired()
+        self.stdout.write(
+            f"{sent} scores sent, {failed} failed, {forgotten} expired nonces and tickets forgotten."
+        )
