@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lti_tool.models import LtiRegistration
 
 
-def _url_problem(url: str) -> str | None:
+def url_problem(url: str) -> str | None:
     """OnGuard's server fetches these URLs: HTTPS only, and never an address inside a private
     network (settings.LTI_ALLOW_INSECURE_URLS lifts both, for tests and local trials)."""
     parts = urlsplit(url)
@@ -47,7 +47,7 @@ class PlatformForm(forms.Form):
     def clean(self):
         data = super().clean()
         for field in ("auth_url", "token_url", "keyset_url", "frame_origin"):
-            if data.get(field) and (problem := _url_problem(data[field])):
+            if data.get(field) and (problem := url_problem(data[field])):
                 self.add_error(field, problem)
         if data.get("frame_origin"):
             parts = urlsplit(data["frame_origin"])
@@ -59,3 +59,19 @@ class PlatformForm(forms.Form):
         ):
             raise forms.ValidationError(_("This issuer and client ID are already connected to OnGuard."))
         return data
+
+
+class RegistrationLinkForm(forms.Form):
+    frame_origin = forms.URLField(
+        label=_("Your LMS's web address"), max_length=200, required=False, assume_scheme="https",
+        help_text=_("Where people open the LMS. Empty: the address your LMS registers from."),
+    )  # fmt: skip
+
+    def clean_frame_origin(self) -> str:
+        value = self.cleaned_data["frame_origin"]
+        if value and (problem := url_problem(value)):
+            raise forms.ValidationError(problem)
+        if value:
+            parts = urlsplit(value)
+            value = f"{parts.scheme}://{parts.netloc}"
+        return value

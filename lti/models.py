@@ -125,3 +125,20 @@ class ScoreLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_user_id} / {self.module_id} -> {self.lineitem_url}"
+
+
+class RegistrationLink(models.Model):
+    """A one-time link an organisation admin gives their LMS for LTI Dynamic Registration: the
+    LMS opens it, and OnGuard registers itself with the LMS for `organisation`."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="lti_registration_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    frame_origin = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"registration link for {self.organisation_id}"

@@ -8,5 +8,6 @@ from . import views
 app_name = "lms"
 urlpatterns = [
     path("<slug:slug>/lms/", views.platforms, name="platforms"),
+    path("<slug:slug>/lms/registration-link/", views.registration_link_new, name="registration_link"),
     path("<slug:slug>/lms/<str:key>/remove/", views.platform_delete, name="platform_remove"),
 ]

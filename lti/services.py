@@ -24,7 +24,7 @@ from courses.models import Module
 from sso.policy import verified_domain_for
 
 from .launch import Launch
-from .models import LaunchTicket, Platform, PlatformUser, ScoreLink
+from .models import LaunchTicket, Platform, PlatformUser, RegistrationLink, ScoreLink
 
 logger = logging.getLogger("onguard.security")
 
@@ -84,6 +84,27 @@ def platform_remove(*, organisation: Organisation, actor: User, platform: Platfo
         action=AuditEvent.Action.LTI_PLATFORM,
         target=_("removed %s") % name,
     )
+
+
+REGISTRATION_LINK_HOURS = 24
+
+
+def registration_link_create(
+    *, organisation: Organisation, actor: User, frame_origin: str
+) -> RegistrationLink:
+    link = RegistrationLink.objects.create(
+        organisation=organisation,
+        created_by=actor,
+        frame_origin=frame_origin,
+        expires_at=timezone.now() + timedelta(hours=REGISTRATION_LINK_HOURS),
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action=AuditEvent.Action.LTI_PLATFORM,
+        target=_("made a registration link for an LMS"),
+    )
+    return link
 
 
 def origin_of(url: str) -> str:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("launch/", views.launch, name="launch"),
     path("deep-link/", views.deep_link_answer, name="deep_link"),
     path("continue/<str:token>/", views.continue_view, name="continue"),
+    path("register/<str:token>/", views.dynamic_registration, name="register"),
 ]

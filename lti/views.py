@@ -13,9 +13,11 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,7 +27,7 @@ from accounts.mfa import mfa_required
 from accounts.services import get_organisation_for_user
 from courses.models import Module, Track
 
-from .forms import PlatformForm
+from .forms import PlatformForm, RegistrationLinkForm
 from .launch import (
     DEEP_LINKING_REQUEST,
     RESOURCE_LINK_REQUEST,
@@ -35,16 +37,19 @@ from .launch import (
     login_start,
     state_cookie_set,
 )
-from .models import LaunchTicket, Platform
+from .models import LaunchTicket, Platform, RegistrationLink
+from .registration import register, registration_link_open, registration_link_redeem, tool_configuration
 from .services import (
     deep_link_items,
     deep_link_response_jwt,
     get_platform_in,
     launch_refusal_record,
     launch_user,
+    origin_of,
     platform_register,
     platform_remove,
     platform_user_link,
+    registration_link_create,
     score_link_record,
     ticket_issue,
     ticket_open,
@@ -272,6 +277,68 @@ def _link_account(request: HttpRequest, ticket: LaunchTicket) -> HttpResponse:
 # --- The organisation's page --------------------------------------------------------------------
 
 
+def _tool_urls(request: HttpRequest) -> dict:
+    return {
+        "login_url": _absolute(request, "lti:login"),
+        "launch_url": _absolute(request, "lti:launch"),
+        "jwks_url": _absolute(request, "lti:jwks"),
+    }
+
+
+@csrf_exempt  # opened by the LMS, often in its own frame: the one-time link is the credential
+@require_http_methods(["GET", "POST"])
+def dynamic_registration(request: HttpRequest, token: str) -> HttpResponse:
+    """LTI Dynamic Registration: GET shows what will be connected; POST registers."""
+    link = registration_link_open(token)
+    if link is None:
+        return render(request, "lti/ticket_closed.html", status=410)
+    params = request.POST if request.method == "POST" else request.GET
+    config_url = params.get("openid_configuration", "")
+    context = {
+        "link": link,
+        "config_url": config_url,
+        "registration_token": params.get("registration_token", ""),
+    }
+    origins = [o for o in {link.frame_origin, origin_of(config_url) if config_url else ""} if o]
+    if request.method == "GET" or not config_url:
+        response = render(request, "lti/register.html", context, status=200 if config_url else 400)
+    elif not registration_link_redeem(link):
+        response = render(request, "lti/ticket_closed.html", status=410)
+    else:
+        try:
+            platform = register(
+                link=link,
+                config_url=config_url,
+                registration_token=context["registration_token"],
+                tool=tool_configuration(**_tool_urls(request)),
+            )
+        except ValidationError as error:
+            RegistrationLink.objects.filter(pk=link.pk).update(used_at=None)  # the admin may try again
+            launch_refusal_record(platform=None, reason=f"dynamic registration failed: {error.messages[0]}")
+            context["problem"] = error.messages[0]
+            response = render(request, "lti/register.html", context, status=400)
+        else:
+            response = render(request, "lti/registered.html", {"platform": platform})
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
+    return response
+
+
+@login_required
+@require_POST
+def registration_link_new(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    form = RegistrationLinkForm(request.POST)
+    if form.is_valid():
+        registration_link_create(
+            organisation=organisation, actor=request.user, frame_origin=form.cleaned_data["frame_origin"]
+        )
+        messages.success(request, _("Your registration link is ready below. It works once, for a day."))
+    else:
+        messages.error(request, " ".join(form.errors.get("frame_origin", [])))
+    return redirect("lms:platforms", slug)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def platforms(request: HttpRequest, slug: str) -> HttpResponse:
@@ -290,11 +357,14 @@ def platforms(request: HttpRequest, slug: str) -> HttpResponse:
         "platforms": organisation.lti_platforms.select_related("registration").prefetch_related(
             "registration__deployments"
         ),
-        "tool": {
-            "login_url": _absolute(request, "lti:login"),
-            "launch_url": _absolute(request, "lti:launch"),
-            "jwks_url": _absolute(request, "lti:jwks"),
-        },
+        "tool": _tool_urls(request),
+        "registration_links": [
+            (link, request.build_absolute_uri(reverse("lti:register", args=[link.token])))
+            for link in organisation.lti_registration_links.filter(
+                used_at__isnull=True, expires_at__gt=timezone.now()
+            ).order_by("-expires_at")
+        ],
+        "link_form": RegistrationLinkForm(),
     }
     return render(request, "lti/platforms.html", context)
 

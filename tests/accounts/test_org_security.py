@@ -53,6 +53,7 @@ TABLE = {
     "sso:domain_remove": ("post", "admin", ["domain"]),
     "lms:platforms": ("get", "admin", []),
     "lms:platform_remove": ("post", "admin", ["platform"]),
+    "lms:registration_link": ("post", "admin", []),
 }
 
 
@@ -222,6 +223,7 @@ def test_wrong_method_is_refused(world, org_a, owner, name):
         "sso:domain_require",
         "sso:domain_remove",
         "lms:platform_remove",
+        "lms:registration_link",
     ],
 )
 def test_actions_refuse_get(world, org_a, owner, name):

@@ -9,7 +9,10 @@ launches with its own RSA key and serves, as a real LMS does:
                                set) and issues an access token for the scopes asked;
 - POST /lineitems/<n>/scores   AGS score posting (needs that token), recorded in `scores`;
 - POST /deep-link-return       checks the tool's signed deep-linking answer, records its items;
-- GET  /course/<name>          a course page that frames the tool's login initiation URL."""
+- GET  /course/<name>          a course page that frames the tool's login initiation URL;
+- GET  /.well-known/openid-configuration and POST /register: LTI Dynamic Registration (the
+                               tool's registration is recorded in `registrations`; it gets
+                               `client_id` "dynamic-<n>" and deployment "dynamic-deployment")."""
 
 import json
 import secrets
@@ -48,6 +51,8 @@ class MiniLMS:
         self.token_requests: list[dict] = []
         self.tokens: set[str] = set()
         self.launches: dict[str, dict] = {}  # login_hint -> what to launch
+        self.registrations: list[dict] = []
+        self.registration_token = "registration-token-1"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.issuer = self.url
@@ -190,6 +195,19 @@ def _handler(platform: MiniLMS):
                 return self._send(200, json.dumps(platform.jwks()), "application/json")
             if parts.path == "/auth":
                 return self._auth(query)
+            if parts.path == "/.well-known/openid-configuration":
+                config = {
+                    "issuer": platform.issuer,
+                    "authorization_endpoint": f"{platform.url}/auth",
+                    "token_endpoint": f"{platform.url}/token",
+                    "jwks_uri": f"{platform.url}/jwks",
+                    "registration_endpoint": f"{platform.url}/register",
+                    "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                        "product_family_code": "MiniLMS",
+                        "version": "1.0",
+                    },
+                }
+                return self._send(200, json.dumps(config), "application/json")
             if parts.path.startswith("/course/"):
                 hint = parts.path.rsplit("/", 1)[1]
                 src = f"{platform.tool_login_url}?{urlencode(platform.login_params(login_hint=hint, message_hint=hint))}"
@@ -256,6 +274,22 @@ def _handler(platform: MiniLMS):
                 score["content_type"] = self.headers.get("Content-Type")
                 platform.scores.append(score)
                 return self._send(200, "{}", "application/json")
+            if path == "/register":
+                if self.headers.get("Authorization") != f"Bearer {platform.registration_token}":
+                    return self._send(401, "{}", "application/json")
+                length = int(self.headers.get("Content-Length", 0))
+                registration = json.loads(self.rfile.read(length))
+                platform.registrations.append(registration)
+                client_id = f"dynamic-{len(platform.registrations)}"
+                answer = {
+                    **registration,
+                    "client_id": client_id,
+                    "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                        **registration.get("https://purl.imsglobal.org/spec/lti-tool-configuration", {}),
+                        "deployment_id": "dynamic-deployment",
+                    },
+                }
+                return self._send(200, json.dumps(answer), "application/json")
             if path == "/deep-link-return":
                 form = self._form()
                 try:
