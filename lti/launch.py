@@ -17,7 +17,7 @@ import functools
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from django.core.cache import cache
@@ -79,6 +79,22 @@ class LoginStart:
     platform: Platform
     redirect_url: str
     state: str
+    storage_target: str = ""
+
+    @property
+    def storage(self) -> dict:
+        """What lti.js puts into the LMS's storage (LTI client-side postMessage storage)."""
+        return storage_data(self.platform, self.state, self.storage_target)
+
+
+def storage_data(platform: Platform, state: str, target: str) -> dict:
+    parts = urlsplit(platform.registration.auth_url)
+    return {
+        "target": target,
+        "origin": f"{parts.scheme}://{parts.netloc}",
+        "key": f"state_{state}",
+        "value": state,
+    }
 
 
 def login_start(params, *, launch_url: str) -> LoginStart:
@@ -94,7 +110,12 @@ def login_start(params, *, launch_url: str) -> LoginStart:
             f"login from an unknown LMS {issuer[:100]}",
         )
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    cache.set(f"lti:state:{state}", {"nonce": nonce, "platform": platform.pk}, STATE_SECONDS)
+    storage_target = str(params.get("lti_storage_target", ""))[:100]
+    cache.set(
+        f"lti:state:{state}",
+        {"nonce": nonce, "platform": platform.pk, "storage_target": storage_target},
+        STATE_SECONDS,
+    )
     registration = platform.registration
     query = {
         "scope": "openid",
@@ -111,7 +132,10 @@ def login_start(params, *, launch_url: str) -> LoginStart:
         query["lti_message_hint"] = hint
     separator = "&" if "?" in registration.auth_url else "?"
     return LoginStart(
-        platform=platform, redirect_url=f"{registration.auth_url}{separator}{urlencode(query)}", state=state
+        platform=platform,
+        redirect_url=f"{registration.auth_url}{separator}{urlencode(query)}",
+        state=state,
+        storage_target=storage_target,
     )
 
 
@@ -173,6 +197,8 @@ class Launch:
     platform: Platform
     claims: dict
     deployment_id: str
+    # Set when the browser binding is to be checked in the LMS's client-side storage (lti.js).
+    storage: dict | None = None
 
     @property
     def message_type(self) -> str:
@@ -212,7 +238,6 @@ def launch_validate(request: HttpRequest) -> Launch:
             _("This launch has expired or was already used. Open OnGuard from your LMS again."),
             "launch with an unknown or expired state",
         )
-    cache.delete(f"lti:state:{state}")
     platform = (
         Platform.objects.select_related("registration", "organisation")
         .filter(pk=remembered["platform"])
@@ -220,7 +245,16 @@ def launch_validate(request: HttpRequest) -> Launch:
     )
     if platform is None:
         raise LaunchRefused(_("This LMS is no longer connected to OnGuard."), "launch for a removed LMS")
-    if request.COOKIES.get(STATE_COOKIE_PREFIX + state) != "1":
+    cache.delete(f"lti:state:{state}")
+    # The browser that started the login: its state cookie, or else, where the LMS offers
+    # client-side storage, the state our login page put there. That one is checked in the
+    # browser (lti.js), and the launch page shows nothing actionable until it matches: a launch
+    # forged into someone else's browser finds no such state in their LMS's storage, and the
+    # forger cannot read our page to skip the check.
+    storage = None
+    if request.COOKIES.get(STATE_COOKIE_PREFIX + state) != "1" and remembered.get("storage_target"):
+        storage = storage_data(platform, state, remembered["storage_target"])
+    elif request.COOKIES.get(STATE_COOKIE_PREFIX + state) != "1":
         raise LaunchRefused(
             _(
                 "Your browser did not keep the cookie this launch needs. Ask your LMS admin to open "
@@ -278,7 +312,12 @@ def launch_validate(request: HttpRequest) -> Launch:
             "replayed launch (nonce used)",
             platform,
         ) from None
-    return Launch(platform=platform, claims=claims, deployment_id=claims.get(CLAIM + "deployment_id", ""))
+    return Launch(
+        platform=platform,
+        claims=claims,
+        deployment_id=claims.get(CLAIM + "deployment_id", ""),
+        storage=storage,
+    )
 
 
 def nonces_forget_expired() -> int:

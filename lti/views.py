@@ -98,7 +98,14 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
         start = login_start(params, launch_url=_absolute(request, "lti:launch"))
     except LaunchRefused as refused:
         return _refused(request, refused)
-    response = _framed(HttpResponseRedirect(start.redirect_url), start.platform)
+    if start.storage_target:
+        # The LMS offers client-side storage: put the state there too (lti.js), then go on.
+        page = render(
+            request, "lti/login_storage.html", {"storage": start.storage, "next": start.redirect_url}
+        )
+        response = _framed(page, start.platform)
+    else:
+        response = _framed(HttpResponseRedirect(start.redirect_url), start.platform)
     state_cookie_set(response, start.state)
     return response
 
@@ -148,6 +155,7 @@ def _resource_launch(request: HttpRequest, launch: Launch) -> HttpResponse:
             next_url=next_url,
         )
     context = {
+        "storage": launch.storage,
         "module": module,
         "track": track,
         "continue_url": request.build_absolute_uri(reverse("lti:continue", args=[ticket.token])),
@@ -176,6 +184,7 @@ def _deep_link_picker(request: HttpRequest, launch: Launch) -> HttpResponse:
         deep_link_settings=settings,
     )  # fmt: skip
     context = {
+        "storage": launch.storage,
         "ticket": ticket,
         "tracks": Track.objects.filter(is_active=True).prefetch_related("modules"),
         "modules": Module.objects.filter(is_active=True),

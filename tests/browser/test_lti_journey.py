@@ -98,3 +98,41 @@ def test_onguards_other_pages_refuse_the_lms_frame(page, lms, live_server):
     page.set_content(f'<iframe title="x" src="{live_server.url}/"></iframe>')
     page.wait_for_timeout(1000)
     assert refused or page.frames[1].url in ("about:blank", "chrome-error://chromewebdata/")
+
+
+def without_cookies(page):
+    """A browser that blocks this site's cookies in the LMS's frame, even partitioned ones: the
+    launch arrives without the state cookie."""
+
+    def clear_then_continue(route):
+        page.context.clear_cookies()
+        route.continue_()
+
+    return clear_then_continue
+
+
+def test_without_cookies_the_lms_storage_binds_the_launch(page, lms, live_server):
+    page.route(f"{live_server.url}/lti/launch/", without_cookies(page))
+    lms.launches["student"] = {
+        "custom": {"module": "first-steps"},
+        "sub": "student-9",
+        "email": "nine@district.example",
+    }
+    page.goto(f"{lms.url}/course/student?storage=1")
+    frame = page.frame_locator("iframe[title=OnGuard]")
+    expect(frame.get_by_role("link", name="Open in OnGuard")).to_be_visible()
+
+
+def test_a_launch_whose_state_the_lms_storage_does_not_hold_shows_nothing_to_open(page, lms, live_server):
+    page.route(f"{live_server.url}/lti/launch/", without_cookies(page))
+    lms.launches["student"] = {
+        "custom": {"module": "first-steps"},
+        "sub": "student-9",
+        "email": "nine@district.example",
+    }
+    page.goto(f"{lms.url}/course/student?storage=lying")
+    frame = page.frame_locator("iframe[title=OnGuard]")
+    expect(
+        frame.get_by_text("OnGuard could not confirm that this launch started in this browser")
+    ).to_be_visible()
+    expect(frame.get_by_role("link", name="Open in OnGuard")).to_be_hidden()

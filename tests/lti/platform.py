@@ -9,7 +9,10 @@ launches with its own RSA key and serves, as a real LMS does:
                                set) and issues an access token for the scopes asked;
 - POST /lineitems/<n>/scores   AGS score posting (needs that token), recorded in `scores`;
 - POST /deep-link-return       checks the tool's signed deep-linking answer, records its items;
-- GET  /course/<name>          a course page that frames the tool's login initiation URL;
+- GET  /course/<name>          a course page that frames the tool's login initiation URL; with
+                               ?storage=1 it also offers client-side postMessage storage (a
+                               `post_message_forwarding` frame, GET /storage), and with
+                               ?storage=lying that storage answers every read wrongly;
 - GET  /.well-known/openid-configuration and POST /register: LTI Dynamic Registration (the
                                tool's registration is recorded in `registrations`; it gets
                                `client_id` "dynamic-<n>" and deployment "dynamic-deployment")."""
@@ -34,6 +37,22 @@ AGS_SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
 ]
+
+
+# The LMS's side of LTI client-side postMessage storage: values kept per tool origin.
+STORAGE_PAGE = """<!DOCTYPE html><html lang="en"><head><title>storage</title></head><body><script>
+const data = {}; const lying = LYING;
+window.addEventListener("message", (event) => {
+  const m = event.data || {};
+  if (m.subject === "lti.put_data") {
+    data[event.origin + " " + m.key] = m.value;
+    event.source.postMessage({subject: "lti.put_data.response", message_id: m.message_id, key: m.key, value: m.value}, event.origin);
+  } else if (m.subject === "lti.get_data") {
+    const value = lying ? "not-what-you-stored" : data[event.origin + " " + m.key];
+    event.source.postMessage({subject: "lti.get_data.response", message_id: m.message_id, key: m.key, value}, event.origin);
+  }
+});
+</script></body></html>"""
 
 
 class MiniLMS:
@@ -210,13 +229,24 @@ def _handler(platform: MiniLMS):
                 return self._send(200, json.dumps(config), "application/json")
             if parts.path.startswith("/course/"):
                 hint = parts.path.rsplit("/", 1)[1]
-                src = f"{platform.tool_login_url}?{urlencode(platform.login_params(login_hint=hint, message_hint=hint))}"
+                params = platform.login_params(login_hint=hint, message_hint=hint)
+                storage = ""
+                if query.get("storage"):
+                    params["lti_storage_target"] = "post_message_forwarding"
+                    storage = (
+                        f'<iframe name="post_message_forwarding" title="storage" hidden '
+                        f'src="/storage?lying={1 if query["storage"] == "lying" else 0}"></iframe>'
+                    )
+                src = f"{platform.tool_login_url}?{urlencode(params)}"
                 return self._send(
                     200,
                     f'<!DOCTYPE html><html lang="en"><head><title>Test LMS course</title></head><body>'
-                    f'<h1>Test LMS course</h1><iframe title="OnGuard" src="{escape(src)}" width="900" height="700">'
-                    f"</iframe></body></html>",
+                    f"<h1>Test LMS course</h1>{storage}"
+                    f'<iframe title="OnGuard" src="{escape(src)}" width="900" height="700"></iframe></body></html>',
                 )
+            if parts.path == "/storage":
+                lying = "true" if query.get("lying") == "1" else "false"
+                return self._send(200, STORAGE_PAGE.replace("LYING", lying))
             return self._send(404, "not found")
 
         def _auth(self, query: dict):

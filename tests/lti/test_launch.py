@@ -213,3 +213,30 @@ def test_a_teacher_is_an_educator_member(connected, lms, district):
     teacher = User.objects.get(email="teacher@district.example")
     assert teacher.role == "educator"
     assert Membership.objects.get(user=teacher, organisation=district).role == "member"
+
+
+def test_with_client_side_storage_the_login_puts_the_state_there_and_the_launch_checks_it(connected, lms):
+    client = Client()
+    params = {**lms.login_params(), "lti_storage_target": "post_message_forwarding"}
+    page = client.get("/lti/login/", params)
+    assert page.status_code == 200
+    html = page.content.decode()
+    state = re.search(r'data-value="([^"]+)"', html).group(1)
+    assert f'data-key="state_{state}"' in html and 'data-target="post_message_forwarding"' in html
+    assert (
+        f'data-origin="{lms.url}"' in html
+        and f"frame-ancestors {lms.url}" in page.headers["Content-Security-Policy"]
+    )
+    nonce = re.search(r"nonce=([^&\"]+)", html).group(1)
+    client.cookies.clear()  # the browser blocked the cookie
+    response = client.post("/lti/launch/", {"id_token": lms.id_token(nonce=nonce), "state": state})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-lti-check" in html and f'data-value="{state}"' in html
+    # What the learner can act on waits, hidden, until lti.js finds the state in the LMS's storage.
+    hidden = html[html.index("data-lti-checked hidden") :]
+    assert "Open in OnGuard" in hidden
+
+
+def test_without_client_side_storage_a_launch_with_a_cookie_shows_no_check(connected, lms):
+    assert "data-lti-check" not in lti_launch(Client(), lms).content.decode()
