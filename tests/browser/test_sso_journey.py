@@ -96,7 +96,7 @@ def test_a_staff_member_signs_in_through_their_district_and_lands_in_their_assig
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_the_sign_in_pages_pass_axe(browser, live_server, district, width):
+def test_the_sign_in_and_lms_pages_pass_axe(browser, live_server, district, width):
     other = domain_add(
         organisation=district["organisation"], actor=district["lead"], domain="riverside.example"
     )
@@ -104,6 +104,7 @@ def test_the_sign_in_pages_pass_axe(browser, live_server, district, width):
     pages = [
         ("/accounts/login/", "log in with providers", None, 200),
         (f"/orgs/{district['organisation'].slug}/sign-in/", "sign-in settings", district["lead"], 200),
+        (f"/orgs/{district['organisation'].slug}/lms/", "LMS connections", district["lead"], 200),
         (f"/invitations/{district['invitation'].token}/", "sign in required", None, 200),
     ]
     problems = []
