@@ -63,7 +63,7 @@ def tool_configuration(*, login_url: str, launch_url: str, jwks_url: str) -> dic
         "redirect_uris": [launch_url],
         "client_name": "OnGuard",
         "jwks_uri": jwks_url,
-        "token_endpoint_auth_method": "private_key_jwt",
+        "token_endpoint_auth_method": "private_key_jwt",  # nosec B105: a method's name, not a password
         "scope": " ".join(SCOPES),
         TOOL_CONFIGURATION: {
             "domain": domain,

@@ -1,8 +1,9 @@
 """Two things every response needs from the sign-in set-up:
 
 - The CSP's form-action lets the "Sign in with …" forms go on to the providers: browsers check
-  the redirect after a form post against it, so each configured provider's sign-in origin is
-  added to the 'self' of settings.CONTENT_SECURITY_POLICY (and nothing else is).
+  the redirect after a form post against it, so on pages that hold such a form (marked
+  `data-sign-in-provider`), each configured provider's sign-in origin is added to the 'self' of
+  settings.CONTENT_SECURITY_POLICY. Other pages keep 'self' alone, and cost no query.
 - allauth's Google and Microsoft log-in URLs exist whether or not the provider is configured,
   and raise SocialApp.DoesNotExist when it is not: that is a 404 here, not a server error."""
 
@@ -18,6 +19,7 @@ PROVIDER_ORIGINS = {
     "google": "https://accounts.google.com",
     "microsoft": "https://login.microsoftonline.com",
 }
+SIGN_IN_FORM_MARK = b"data-sign-in-provider"
 # Providers set in the admin are read at most once a minute per process, not per request.
 ORIGINS_TTL_SECONDS = 60
 _memo: dict = {}
@@ -50,7 +52,12 @@ class SignInMiddleware:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
-        if response.get("Content-Type", "").startswith("text/html") and (origins := sign_in_origins()):
+        if (
+            response.get("Content-Type", "").startswith("text/html")
+            and not response.streaming
+            and SIGN_IN_FORM_MARK in response.content
+            and (origins := sign_in_origins())
+        ):
             response._csp_update = {"form-action": origins}
         return response
 

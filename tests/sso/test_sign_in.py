@@ -142,3 +142,11 @@ def test_the_connections_page_needs_a_signed_in_user(db, client):
 def test_a_provider_that_is_not_configured_is_a_404(db, client, path):
     assert client.get(path).status_code == 404
     assert client.post(path).status_code == 404
+
+
+def test_only_pages_with_a_sign_in_form_let_forms_go_to_the_provider(sso, client):
+    login = client.get(reverse("account_login"))
+    assert f"form-action 'self' {sso.url}" in login.headers["Content-Security-Policy"]
+    home = client.get(reverse("courses:home"))
+    assert "form-action 'self';" in home.headers["Content-Security-Policy"] + ";"
+    assert sso.url not in home.headers["Content-Security-Policy"]
