@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sso.policy import domain_policy_for, provider_name, signed_in_through, unmet_policy
+
 from .context_processors import SESSION_KEY as JOINING_SESSION_KEY
 from .invitations import (
     invitation_accept,
@@ -130,9 +132,16 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("compliance:detail", invitation.organisation.slug)
         return render(request, "orgs/invitation_closed.html", context, status=410)
     user = request.user
+    if user.is_authenticated and not invitation_matches(invitation, user):
+        return render(request, "orgs/invitation_wrong_account.html", context, status=403)
+    # An address whose organisation requires its identity provider joins through it, never with
+    # a password of its own (sso/policy.py).
+    policy = domain_policy_for(invitation.email)
+    if policy is not None and not (
+        user.is_authenticated and signed_in_through(request, user, policy.required_provider)
+    ):
+        return _sign_in_required(request, policy)
     if user.is_authenticated:
-        if not invitation_matches(invitation, user):
-            return render(request, "orgs/invitation_wrong_account.html", context, status=403)
         if request.method == "POST":
             invitation_accept(invitation=invitation, user=user)
             return _welcome(request, invitation.organisation)
@@ -156,6 +165,11 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         return _welcome(request, invitation.organisation)
     context["form"] = form
     return render(request, "orgs/invitation_signup.html", context)
+
+
+def _sign_in_required(request: HttpRequest, policy) -> HttpResponse:
+    context = {"policy": policy, "provider_name": provider_name(request, policy.required_provider)}
+    return render(request, "sso/required.html", context)
 
 
 def _name_is_clear(form) -> bool:
@@ -183,6 +197,8 @@ def join_view(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('account_login')}?next={request.path}")
         request.session[JOINING_SESSION_KEY] = request.path
         return render(request, "orgs/join.html", {"organisation": organisation, "next": request.path})
+    if policy := unmet_policy(request, request.user):
+        return _sign_in_required(request, policy)
     if request.method == "POST":
         _membership, created = membership_add(organisation=organisation, user=request.user)
         if not created:

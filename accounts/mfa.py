@@ -52,9 +52,13 @@ def mfa_flag_on_login(request: HttpRequest, user: User) -> None:
 
 
 # Pages a user who must set up two-step sign-in can still open: the set-up itself, signing out,
-# the help lines, and re-entering the password that set-up may ask for.
+# the help lines, and re-entering the password (or signing in again through their identity
+# provider, sso/) that set-up may ask for.
 ALLOWED_PREFIXES = (
     "/accounts/2fa/",
+    "/accounts/google/",
+    "/accounts/microsoft/",
+    "/accounts/oidc/",
     "/accounts/logout/",
     "/accounts/reauthenticate/",
     "/static/",

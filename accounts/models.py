@@ -284,6 +284,12 @@ class AuditEvent(models.Model):
         MFA_DISABLE = "mfa_disable", _("Turned off two-step sign-in")
         MFA_RESET = "mfa_reset", _("Made new recovery codes")
         CERTIFICATE_NAME_CORRECT = "certificate_name_correct", _("Corrected the name on their certificate")
+        SSO_DOMAIN = "sso_domain", _("Changed a sign-in domain")
+        SSO_REQUIRE = "sso_require", _("Changed the required sign-in")
+        SSO_REFUSED = "sso_refused", _("Refused a sign-in")
+        LTI_PLATFORM = "lti_platform", _("Changed an LMS connection")
+        LTI_REFUSED = "lti_refused", _("Refused an LMS launch")
+        LTI_SCORE_FAILED = "lti_score_failed", _("Could not send a score to the LMS")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -34,15 +34,22 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
     "accounts",
+    "sso",
     "courses",
     "quizzes",
     "compliance",
     "certificates",
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +75,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Staff, owners and admins without two-step sign-in are sent to set it up (accounts/mfa.py).
     "accounts.mfa.MFASetupRequiredMiddleware",
+    # Sign-in forms may go on to the configured providers (CSP form-action); a provider that is not
+    # configured is a 404 (sso/middleware.py).
+    "sso.middleware.SignInMiddleware",
 ]
 
 # The benchmark swaps in bench.baseline, which adds its bare baseline view to these URLs.
@@ -138,7 +148,6 @@ ACCOUNT_UNIQUE_EMAIL = True
 # Optional: a parent in a hurry keeps their progress at once; the verification mail still goes out.
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
-ACCOUNT_FORMS = {"login": "accounts.auth_forms.LoginForm"}
 # The link in the verification e-mail confirms on one click (review B12) and, in the browser that
 # signed up, finishes signing in and goes on to where the person was going (a join link, B7).
 ACCOUNT_CONFIRM_EMAIL_ON_GET = True
@@ -150,6 +159,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "OnGuard: "
 # "Remember me" (ACCOUNT_SESSION_REMEMBER = None lets the learner choose).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Passwords are refused (log-in, sign-up, reset) for addresses whose organisation requires its
+# identity provider (sso/policy.py).
+ACCOUNT_FORMS = {  # nosec B105: form class paths, not passwords
+    "login": "sso.forms.LoginForm",
+    "signup": "sso.forms.SignupForm",
+    "reset_password": "sso.forms.ResetPasswordForm",
+}
 # Password reset for an unknown address sends nothing, so the form cannot mail arbitrary people.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Rate limits key on the client address (behind TRUSTED_PROXY_COUNT proxies, see below) and, for
@@ -172,6 +188,67 @@ MFA_TOTP_ISSUER = "OnGuard"
 # E-mail verification is optional here, and an unverified account is already usable: refusing it
 # a second factor would only leave it weaker.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# --- Single sign-on (docs/sso.md) -----------------------------------------------------------------
+# Google, Microsoft and one generic OpenID Connect provider, each offered on the log-in page once
+# its client ID is set (here, or as a "social application" in the admin).
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+# An existing account is signed in (and connected) when the provider vouches for its e-mail
+# address: Google and OpenID Connect through the `email_verified` claim; Microsoft only for a
+# domain an organisation verified and tied to a single-tenant Microsoft app (sso/adapter.py).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# No access or refresh tokens are kept: sign-in is all we use a provider for.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+GOOGLE_CLIENT_ID = env("GOOGLE_CLIENT_ID", default="")
+MICROSOFT_CLIENT_ID = env("MICROSOFT_CLIENT_ID", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "SCOPE": ["openid", "profile", "email"],
+        "AUTH_PARAMS": {"prompt": "select_account"},
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [{"client_id": GOOGLE_CLIENT_ID, "secret": env("GOOGLE_CLIENT_SECRET", default="")}]
+        if GOOGLE_CLIENT_ID
+        else [],
+    },
+    "microsoft": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "client_id": MICROSOFT_CLIENT_ID,
+                "secret": env("MICROSOFT_CLIENT_SECRET", default=""),
+                # A tenant ID makes the app single-tenant: only then are its e-mail addresses trusted.
+                "settings": {"tenant": env("MICROSOFT_TENANT", default="organizations")},
+            }
+        ]
+        if MICROSOFT_CLIENT_ID
+        else [],
+    },
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": env("OIDC_PROVIDER_ID", default="oidc"),
+                "name": env("OIDC_NAME", default="your organisation's sign-in"),
+                "client_id": OIDC_CLIENT_ID,
+                "secret": env("OIDC_CLIENT_SECRET", default=""),
+                "settings": {"server_url": env("OIDC_SERVER_URL", default="")},
+            }
+        ]
+        if OIDC_CLIENT_ID
+        else [],
+    },
+}
+# Domain verification looks up a TXT record through this resolver ("host:port"); empty, the
+# system's. Tests point it at a DNS server of their own.
+SSO_DNS_NAMESERVER = env("SSO_DNS_NAMESERVER", default="")
+
+# --- LTI 1.3 (docs/lti.md) ---------------------------------------------------------------------
+# OnGuard fetches an LMS's key set and tokens itself: only https:// URLs on public addresses,
+# unless this is on (tests, a trial against a local LMS).
+LTI_ALLOW_INSECURE_URLS = env.bool("LTI_ALLOW_INSECURE_URLS", default=False)
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "accounts", "courses", "quizzes", "compliance", "certificates")
+PACKAGES = ("config", "accounts", "sso", "courses", "quizzes", "compliance", "certificates", "lti")
 
 
 CYCLES = """

@@ -1,8 +1,8 @@
 """Every organisation URL, for every role, in one table: anonymous visitors are sent to log in,
 outsiders and admins of another organisation get 404, members get 403 on admin pages, and ids
 of another organisation's objects, forged into URLs, forms or query strings, get 404 or are
-refused with nothing saved. A new URL in the `orgs` or `compliance` namespace that is not in TABLE
-fails here."""
+refused with nothing saved. A new URL in the `orgs`, `compliance`, `sso` or `lms` namespace that is
+not in TABLE fails here."""
 
 from datetime import date
 
@@ -15,6 +15,8 @@ from accounts.services import group_create
 from compliance.assignments import assignment_create
 from compliance.models import Assignment
 from courses.models import Module
+from lti.services import platform_register
+from sso.services import domain_add
 from tests.conftest import client_for
 
 # name: (method, who may use it, kwargs beyond the slug)
@@ -45,12 +47,19 @@ TABLE = {
     "compliance:report": ("get", "admin", []),
     "compliance:export": ("get", "admin", []),
     "compliance:remind": ("post", "admin", []),
+    "sso:settings": ("get", "admin", []),
+    "sso:domain_check": ("post", "admin", ["domain"]),
+    "sso:domain_require": ("post", "admin", ["domain"]),
+    "sso:domain_remove": ("post", "admin", ["domain"]),
+    "lms:platforms": ("get", "admin", []),
+    "lms:platform_remove": ("post", "admin", ["platform"]),
+    "lms:registration_link": ("post", "admin", []),
 }
 
 
 def org_url_names() -> set[str]:
     names = set()
-    for namespace in ("orgs", "compliance"):
+    for namespace in ("orgs", "compliance", "sso", "lms"):
         resolver = get_resolver().namespace_dict[namespace][1]
         names |= {f"{namespace}:{p.name}" for p in resolver.url_patterns}
     return names
@@ -69,7 +78,19 @@ def objects_of(org, actor, course_loaded=True):
     )[0]
     module = Module.objects.get(slug="first-steps")
     (assignment,) = assignment_create(organisation=org, actor=actor, modules=[module], target="everyone")
+    domain = domain_add(organisation=org, actor=actor, domain=f"{org.slug}.example")
+    platform = platform_register(
+        organisation=org,
+        actor=actor,
+        fields={
+            "name": "LMS", "issuer": f"https://{org.slug}.lms.example", "client_id": "c", "deployment_id": "d",
+            "auth_url": "https://lms.example/auth", "token_url": "https://lms.example/token",
+            "keyset_url": "https://lms.example/jwks", "frame_origin": "https://lms.example",
+        },
+    )  # fmt: skip
     return {
+        "domain": domain.key,
+        "platform": platform.key,
         "key": target.key if target else "no-such-key",
         "group": group.key,
         "token": invitation.token,
@@ -137,7 +158,9 @@ def test_owner_can_use_every_page(world, org_a, owner, name):
     assert status in (200, 302)
 
 
-FORGEABLE = sorted(n for n in ORG_NAMES if set(TABLE[n][2]) & {"key", "group", "token", "assignment"})
+FORGEABLE = sorted(
+    n for n in ORG_NAMES if set(TABLE[n][2]) & {"key", "group", "token", "assignment", "domain", "platform"}
+)
 
 
 @pytest.mark.parametrize("name", FORGEABLE)
@@ -187,6 +210,7 @@ def test_forged_members_in_group_and_extension_forms_save_nothing(world, org_a, 
         "orgs:settings",
         "compliance:dashboard",
         "compliance:export",
+        "sso:settings",
         "compliance:remind",
         # Destructive actions ask first on GET (tests/accounts/test_careful_actions.py), act on POST.
         "orgs:member_remove",
@@ -201,7 +225,17 @@ def test_wrong_method_is_refused(world, org_a, owner, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["orgs:leave", "orgs:invitation_resend", "orgs:join_link", "orgs:member_role"],
+    [
+        "orgs:leave",
+        "orgs:invitation_resend",
+        "orgs:join_link",
+        "orgs:member_role",
+        "sso:domain_check",
+        "sso:domain_require",
+        "sso:domain_remove",
+        "lms:platform_remove",
+        "lms:registration_link",
+    ],
 )
 def test_actions_refuse_get(world, org_a, owner, name):
     assert client_for(owner).get(url_for(name, org_a.slug, world["a"])).status_code == 405
