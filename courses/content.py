@@ -35,7 +35,14 @@ from .models import (
     Track,
     TrackModule,
 )
-from .translations import LANGUAGES, is_translation, parse_module_translation, parse_tracks_translation, twin
+from .translations import (
+    LANGUAGES,
+    is_translation,
+    parse_extras_translation,
+    parse_module_translation,
+    parse_tracks_translation,
+    twin,
+)
 from .validation import (
     SLUG_RE,
     ContentError,
@@ -133,6 +140,7 @@ class ParsedCourse:
     handouts: list[ParsedHandout] = field(default_factory=list)
     pages: list[ParsedPage] = field(default_factory=list)
     track_translations: dict = field(default_factory=dict)
+    extras_translations: dict = field(default_factory=dict)
     conversations: list[ParsedConversation] = field(default_factory=list)
 
 
@@ -482,6 +490,9 @@ def parse_course(root: Path) -> ParsedCourse:
         page = parse_page(page_path, problems)
         if page is not None:
             course.pages.append(page)
+    course.extras_translations = {
+        language: parse_extras_translation(root, course, language, problems) for language in LANGUAGES
+    }
     course.track_translations = {
         language: parse_tracks_translation(root, course.tracks, language, problems) for language in LANGUAGES
     }
@@ -598,6 +609,16 @@ def course_load(*, root: Path) -> LoadReport:
     return report
 
 
+def _words(course: ParsedCourse, kind: str, slug: str | None) -> dict:
+    """A glossary term's, handout's or page's translations, by language."""
+    result = {}
+    for language, words in course.extras_translations.items():
+        found = words[kind] if slug is None else words[kind].get(slug)
+        if found:
+            result[language] = found
+    return result
+
+
 def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
     """The glossary, handouts and pages: upserted by slug; ones gone from the files are hidden."""
     seen = []
@@ -605,6 +626,7 @@ def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
         row, _ = GlossaryTerm.objects.update_or_create(
             slug=term.slug,
             defaults={"term": term.term, "meaning_html": term.meaning_html, "why_html": term.why_html,
+                      "translations": _words(course, "terms", term.slug),
                       "position": position, "is_active": True},
         )  # fmt: skip
         seen.append(row.pk)
@@ -616,6 +638,7 @@ def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
             defaults={"title": item.title, "audience": item.audience, "summary": item.summary,
                       "body_markdown": item.body_markdown, "body_html": item.body_html,
                       "sources": item.sources, "last_reviewed": item.last_reviewed,
+                      "translations": _words(course, "handouts", item.slug),
                       "position": position, "is_active": True},
         )  # fmt: skip
         row.modules.set([modules_by_slug[slug] for slug in item.modules if slug in modules_by_slug])
@@ -630,7 +653,9 @@ def _load_extras(course: ParsedCourse, modules_by_slug: dict) -> None:
         row, _ = Page.objects.update_or_create(
             slug=item.slug,
             defaults={"title": item.title, "body_html": item.body_html, "sources": item.sources,
-                      "last_reviewed": item.last_reviewed, "is_active": True},
+                      "last_reviewed": item.last_reviewed, "is_active": True,
+                      "translations": _words(course, "glossary", None) if item.slug == "glossary"
+                      else _words(course, "pages", item.slug)},
         )  # fmt: skip
         seen.append(row.pk)
     Page.objects.exclude(pk__in=seen).update(is_active=False)

@@ -15,7 +15,7 @@ import yaml
 from django.conf import settings
 from django.utils import translation
 
-from .validation import Problems, read_yaml, render_twin, require, split_front_matter
+from .validation import Problems, read_yaml, render_checked, render_twin, require, split_front_matter
 
 # The languages a translation may be in: every site language but the course's own.
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -147,3 +147,76 @@ def localize(*objects, language: str | None = None) -> bool:
                 setattr(obj, field, value)
         obj.language = language
     return complete
+
+
+def parse_extras_translation(root: Path, course, language: str, problems: Problems) -> dict:
+    """Translations of the glossary (`glossary.<language>.yaml`: intro and terms by slug, in the
+    original's order), the handouts and the pages (`<name>.<language>.md`: title, summary for a
+    handout, body citing the original's sources). Returns {"glossary": {...}, "terms": {slug:
+    {...}}, "handouts": {slug: {...}}, "pages": {slug: {...}}}."""
+    with translation.override(language):
+        return _parse_extras(root, course, language, problems)
+
+
+def _parse_extras(root: Path, course, language: str, problems: Problems) -> dict:
+    result: dict = {"glossary": {}, "terms": {}, "handouts": {}, "pages": {}}
+    path = twin(root / "glossary.yaml", language)
+    if path.exists() and course.glossary:
+        data = read_yaml(path, problems) or {}
+        numbers = {s["number"] for s in course.glossary_sources if s["number"] is not None}
+        terms = data.get("terms") or []
+        if [t.get("slug") if isinstance(t, dict) else None for t in terms] != [
+            t.slug for t in course.glossary
+        ]:
+            problems.add(path, "terms", "must have the original's terms, by slug, in the same order")
+        else:
+            for i, raw in enumerate(terms):
+                where = f"terms[{i}]"
+                result["terms"][raw["slug"]] = {
+                    "term": _text(raw, "term", path, problems, where, required=True),
+                    "meaning_html": render_checked(
+                        str(raw.get("meaning") or ""), path, f"{where}.meaning", problems, numbers
+                    ),
+                    "why_html": render_checked(str(raw["why"]), path, f"{where}.why", problems, numbers)
+                    if raw.get("why")
+                    else "",
+                }
+        result["glossary"] = {
+            "body_html": render_checked(str(data.get("intro") or ""), path, "intro", problems, numbers),
+            "title": _text(data, "title", path, problems, required=False),
+        }
+    for item in course.handouts:
+        original = next(iter(sorted((root / "handouts").glob(f"*{item.slug}.md"))), None)
+        path = twin(original, language) if original else None
+        if path is None or not path.exists():
+            continue
+        meta, body = _front_matter(path, problems)
+        numbers = {s["number"] for s in item.sources if s["number"] is not None}
+        result["handouts"][item.slug] = {
+            "title": _text(meta, "title", path, problems, required=True),
+            "summary": _text(meta, "summary", path, problems, required=False),
+            "body_html": render_checked(body, path, "body", problems, numbers),
+        }
+    for item in course.pages:
+        path = twin(root / "pages" / f"{item.slug}.md", language)
+        if not path.exists():
+            continue
+        meta, body = _front_matter(path, problems)
+        numbers = {s["number"] for s in item.sources if s["number"] is not None}
+        result["pages"][item.slug] = {
+            "title": _text(meta, "title", path, problems, required=True),
+            "body_html": render_checked(body, path, "body", problems, numbers),
+        }
+    return result
+
+
+def _front_matter(path: Path, problems: Problems) -> tuple[dict, str]:
+    split = split_front_matter(path.read_text(encoding="utf-8"))
+    if split is None:
+        problems.add(path, "front matter", "must start with a '---' block holding the title")
+        return {}, ""
+    meta = yaml.safe_load(split[0]) or {}
+    if not isinstance(meta, dict):
+        problems.add(path, "front matter", "must be a mapping of fields")
+        return {}, ""
+    return meta, split[1].strip()

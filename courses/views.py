@@ -285,7 +285,8 @@ def outside_us(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
-    context = {"page": get_page("glossary"), "terms": list(GlossaryTerm.objects.filter(is_active=True))}
+    page, terms = get_page("glossary"), list(GlossaryTerm.objects.filter(is_active=True))
+    context = {"page": page, "terms": terms, "untranslated": not localize(page, *terms)}
     return render(request, "courses/glossary.html", context)
 
 
@@ -296,27 +297,32 @@ def how_made(request: HttpRequest) -> HttpResponse:
         .select_related("module")
         .order_by("module__position", "number")
     )
-    context = {
-        "page": get_page("how-this-course-was-made"),
-        "sources": list(sources),
-    }
+    page = get_page("how-this-course-was-made")
+    context = {"page": page, "sources": list(sources), "untranslated": not localize(page)}
     return render(request, "courses/how_made.html", context)
 
 
 @require_GET
 def warning_signs(request: HttpRequest) -> HttpResponse:
-    return render(request, "courses/page.html", {"page": get_page("warning-signs")})
+    page = get_page("warning-signs")
+    return render(request, "courses/page.html", {"page": page, "untranslated": not localize(page)})
 
 
 @require_GET
 def handout_list(request: HttpRequest) -> HttpResponse:
-    handouts = Handout.objects.filter(is_active=True).only("slug", "title", "audience", "summary")
-    return render(request, "courses/handouts.html", {"handouts": list(handouts)})
+    handouts = list(
+        Handout.objects.filter(is_active=True).only("slug", "title", "audience", "summary", "translations")
+    )
+    localize(*handouts)
+    return render(request, "courses/handouts.html", {"handouts": handouts})
 
 
 @require_GET
 def handout_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "courses/handout.html", {"handout": get_handout(slug)})
+    handout = get_handout(slug)
+    return render(
+        request, "courses/handout.html", {"handout": handout, "untranslated": not localize(handout)}
+    )
 
 
 @require_GET

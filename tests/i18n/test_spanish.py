@@ -145,3 +145,16 @@ def test_the_leak_check_catches_english(parent):
     response = client_for(parent).get(reverse("courses:help"))
     assert _english_leaks(response.content.decode()) != []
     assert Module.objects.filter(slug="first-steps").exists()
+
+
+def test_the_shipped_glossary_handouts_and_warning_signs_read_in_spanish(client, db):
+    from courses.content import course_load
+    from tests.conftest import SHIPPED_CONTENT
+
+    course_load(root=SHIPPED_CONTENT)
+    glossary = client.get(reverse("courses:glossary"), **ES).content.decode()
+    assert "material de abuso sexual infantil" in glossary.lower()
+    signs = client.get(reverse("courses:warning_signs"), **ES).content.decode()
+    assert 'lang="en"' not in signs.split("<main", 1)[1] and "señales" in signs.lower()
+    handouts = client.get(reverse("courses:handouts"), **ES).content.decode()
+    assert "amenaza" in handouts.lower()
