@@ -33,8 +33,8 @@ BUDGETS = {
     "org_manage": 5,
     # session, user + organisation with membership(1) + certificate with learner, revoker, replacement(1)
     "org_manage_detail": 4,
-    # the quiz result page's 11 (tests/courses/test_query_budgets.py) + certificates earned(1)
-    "result_passed": 12,
+    # the quiz result page's 12 (tests/courses/test_query_budgets.py) + certificates earned(1)
+    "result_passed": 13,
 }
 
 

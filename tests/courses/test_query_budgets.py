@@ -36,11 +36,12 @@ BUDGETS = {
     "lesson": 8,
     # session, user + module(1) + quiz, scenarios, questions, choices(4) + the learner's latest
     # draw(1) + a new draw(1) + best attempt(1); a reload reuses the open draw: one fewer
-    "quiz": 10,
-    "quiz_reload": 9,
+    # + the module's sources (1)
+    "quiz": 11,
+    "quiz_reload": 10,
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4)
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
-    "result": 11,
+    "result": 12,  # + the module's sources(1)
     # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
     # + assignments from organisations(1) + practice conversations with the learner's practice(1)
     "my_learning": 11,
