@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 from django.utils import translation
 
@@ -47,11 +46,11 @@ from .validation import (
     SLUG_RE,
     ContentError,
     Problems,
+    read_front_matter,
     read_yaml,
     render_checked,
     require,
     require_slug,
-    split_front_matter,
 )
 
 PREFIX_RE = re.compile(r"^\d+-")
@@ -160,23 +159,10 @@ def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLes
     if not SLUG_RE.match(slug):
         problems.add(path, "file name", f"{slug!r} is not a slug (a-z, 0-9, -)")
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(path, "", "is not UTF-8 text")
+    read = read_front_matter(path, problems)
+    if read is None:
         return None
-    split = split_front_matter(text)
-    if split is None:
-        problems.add(path, "front matter", "must start with a '---' block holding title and minutes")
-        return None
-    try:
-        meta = yaml.safe_load(split[0]) or {}
-    except yaml.YAMLError as exc:
-        problems.add(path, "front matter", f"is not valid YAML: {exc}")
-        return None
-    if not isinstance(meta, dict):
-        problems.add(path, "front matter", "must be a mapping of fields")
-        return None
+    meta, body = read
     title = require(meta, "title", str, path, problems)
     minutes = require(meta, "minutes", int, path, problems)
     if minutes is not None and not 1 <= minutes <= 15:
@@ -185,10 +171,6 @@ def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLes
     if not isinstance(note, str):
         problems.add(path, "content_note", "must be text")
         note = ""
-    body = split[1].strip()
-    if not body:
-        problems.add(path, "body", "is empty")
-        return None
     html = render_checked(body, path, "body", problems, sources)
     if title is None or minutes is None:
         return None
@@ -362,7 +344,7 @@ HANDOUT_AUDIENCES = {value for value, _ in Handout.For.choices}
 def parse_handout(path: Path, problems: Problems, modules: set[str]) -> ParsedHandout | None:
     """`handouts/NN-slug.md`: front matter (title, audience, summary, modules, sources,
     last_reviewed) and a Markdown body that fits on one printed page."""
-    split = _read_front_matter(path, problems)
+    split = read_front_matter(path, problems)
     if split is None:
         return None
     meta, body = split
@@ -393,7 +375,7 @@ def parse_handout(path: Path, problems: Problems, modules: set[str]) -> ParsedHa
 
 def parse_page(path: Path, problems: Problems) -> ParsedPage | None:
     """`pages/slug.md`: a page about the course itself (title, last_reviewed, Markdown body)."""
-    split = _read_front_matter(path, problems)
+    split = read_front_matter(path, problems)
     if split is None:
         return None
     meta, body = split
@@ -403,31 +385,6 @@ def parse_page(path: Path, problems: Problems) -> ParsedPage | None:
     if title is None or not SLUG_RE.match(path.stem):
         return None
     return ParsedPage(path.stem, title, _date(meta, "last_reviewed", path, problems), html, sources)
-
-
-def _read_front_matter(path: Path, problems: Problems) -> tuple[dict, str] | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(path, "", "is not UTF-8 text")
-        return None
-    split = split_front_matter(text)
-    if split is None:
-        problems.add(path, "front matter", "must start with a '---' block")
-        return None
-    try:
-        meta = yaml.safe_load(split[0]) or {}
-    except yaml.YAMLError as exc:
-        problems.add(path, "front matter", f"is not valid YAML: {exc}")
-        return None
-    if not isinstance(meta, dict):
-        problems.add(path, "front matter", "must be a mapping of fields")
-        return None
-    body = split[1].strip()
-    if not body:
-        problems.add(path, "body", "is empty")
-        return None
-    return meta, body
 
 
 def _text_list(data: dict, key: str, path: Path, problems: Problems) -> list[str]:

@@ -15,7 +15,15 @@ import yaml
 from django.conf import settings
 from django.utils import translation
 
-from .validation import Problems, read_yaml, render_checked, render_twin, require, split_front_matter
+from .validation import (
+    Problems,
+    read_front_matter,
+    read_yaml,
+    render_checked,
+    render_twin,
+    require,
+    split_front_matter,
+)
 
 # The languages a translation may be in: every site language but the course's own.
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -190,7 +198,7 @@ def _parse_extras(root: Path, course, language: str, problems: Problems) -> dict
         path = twin(original, language) if original else None
         if path is None or not path.exists():
             continue
-        meta, body = _front_matter(path, problems)
+        meta, body = read_front_matter(path, problems) or ({}, "")
         numbers = {s["number"] for s in item.sources if s["number"] is not None}
         result["handouts"][item.slug] = {
             "title": _text(meta, "title", path, problems, required=True),
@@ -201,22 +209,10 @@ def _parse_extras(root: Path, course, language: str, problems: Problems) -> dict
         path = twin(root / "pages" / f"{item.slug}.md", language)
         if not path.exists():
             continue
-        meta, body = _front_matter(path, problems)
+        meta, body = read_front_matter(path, problems) or ({}, "")
         numbers = {s["number"] for s in item.sources if s["number"] is not None}
         result["pages"][item.slug] = {
             "title": _text(meta, "title", path, problems, required=True),
             "body_html": render_checked(body, path, "body", problems, numbers),
         }
     return result
-
-
-def _front_matter(path: Path, problems: Problems) -> tuple[dict, str]:
-    split = split_front_matter(path.read_text(encoding="utf-8"))
-    if split is None:
-        problems.add(path, "front matter", "must start with a '---' block holding the title")
-        return {}, ""
-    meta = yaml.safe_load(split[0]) or {}
-    if not isinstance(meta, dict):
-        problems.add(path, "front matter", "must be a mapping of fields")
-        return {}, ""
-    return meta, split[1].strip()

@@ -133,3 +133,30 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     if len(parts) < 3:
         return None
     return parts[1], parts[2]
+
+
+def read_front_matter(path: Path, problems: Problems) -> tuple[dict, str] | None:
+    """A Markdown file's front matter (a mapping) and its non-empty body, or None with the
+    problem recorded."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, "", "is not UTF-8 text")
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        problems.add(path, "front matter", "must start with a '---' block")
+        return None
+    try:
+        meta = yaml.safe_load(split[0]) or {}
+    except yaml.YAMLError as exc:
+        problems.add(path, "front matter", f"is not valid YAML: {exc}")
+        return None
+    if not isinstance(meta, dict):
+        problems.add(path, "front matter", "must be a mapping of fields")
+        return None
+    body = split[1].strip()
+    if not body:
+        problems.add(path, "body", "is empty")
+        return None
+    return meta, body

@@ -9,9 +9,9 @@ from pathlib import Path
 import textstat
 import yaml
 
-from courses.content import split_front_matter
 from courses.help import HOTLINES
 from courses.translations import is_translation
+from courses.validation import split_front_matter
 
 MAX_GRADE = 9.0
 # Handouts for young people (audience: teen) are read by 12- to 17-year-olds.

@@ -7,10 +7,11 @@ import re
 import pytest
 import yaml
 
-from courses.content import parse_course, split_front_matter
+from courses.content import parse_course
 from courses.handouts import handout_pdf
 from courses.models import Handout
 from courses.translations import is_translation
+from courses.validation import split_front_matter
 from tests.conftest import SHIPPED_CONTENT
 
 CORE_TRACKS = ("parent", "educator")
