@@ -290,6 +290,8 @@ class AuditEvent(models.Model):
         LTI_PLATFORM = "lti_platform", _("Changed an LMS connection")
         LTI_REFUSED = "lti_refused", _("Refused an LMS launch")
         LTI_SCORE_FAILED = "lti_score_failed", _("Could not send a score to the LMS")
+        LTI_ROSTER = "lti_roster", _("Synced a roster from the LMS")
+        LTI_ROSTER_FAILED = "lti_roster_failed", _("Could not sync a roster from the LMS")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -130,16 +130,23 @@ def join_link_change(*, organisation: Organisation, actor: User, enabled: bool, 
 
 @transaction.atomic
 def membership_add(
-    *, organisation: Organisation, user: User, group: OrganisationGroup | None = None
+    *,
+    organisation: Organisation,
+    user: User,
+    group: OrganisationGroup | None = None,
+    actor: User | None = None,
 ) -> tuple[Membership, bool]:
     """Make `user` a member (idempotent), adding them to `group` if given. Returns (membership,
-    created)."""
+    created). The audit log names `actor` (an admin who added them) or else `user`."""
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
     if group is not None and group.organisation_id == organisation.pk:
         group.members.add(membership)
     if created:
         audit_record(
-            organisation=organisation, actor=user, action=AuditEvent.Action.MEMBER_JOIN, target=user.email
+            organisation=organisation,
+            actor=actor or user,
+            action=AuditEvent.Action.MEMBER_JOIN,
+            target=user.email,
         )
     return membership, created
 

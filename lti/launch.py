@@ -44,6 +44,15 @@ RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+
+def roles_teach(roles: list[str]) -> bool:
+    """Whether LTI `roles` (a launch's or a roster's) include teaching or administering."""
+    teaching = ("#Instructor", "#Administrator", "#ContentDeveloper", "#TeachingAssistant")
+    return any(isinstance(role, str) and role.endswith(teaching) for role in roles)
+
+
 class LaunchRefused(Exception):
     def __init__(self, message: str, reason: str, platform: Platform | None = None, status: int = 400):
         super().__init__(reason)
@@ -210,8 +219,19 @@ class Launch:
 
     @property
     def is_teacher(self) -> bool:
-        teaching = ("#Instructor", "#Administrator", "#ContentDeveloper", "#TeachingAssistant")
-        return any(role.endswith(teaching) for role in self.roles)
+        return roles_teach(self.roles)
+
+    @property
+    def context(self) -> dict:
+        context = self.claims.get(CLAIM + "context")
+        return context if isinstance(context, dict) else {}
+
+    @property
+    def memberships_url(self) -> str:
+        """Where the course's roster is (LTI Names and Role Provisioning Services), if offered."""
+        nrps = self.claims.get(NRPS_CLAIM)
+        url = nrps.get("context_memberships_url") if isinstance(nrps, dict) else None
+        return url if isinstance(url, str) else ""
 
     @property
     def custom(self) -> dict:

@@ -142,3 +142,35 @@ class RegistrationLink(models.Model):
 
     def __str__(self) -> str:
         return f"registration link for {self.organisation_id}"
+
+
+class LmsCourse(models.Model):
+    """A course (LTI context) of a connected LMS whose launches offered its roster through LTI
+    Names and Role Provisioning Services: `memberships_url` is where the roster is read
+    (lti/roster.py). Recorded, and kept up to date, at every launch from the course; an
+    organisation admin syncs it later from the LMS page. `sync_summary` is what the last sync
+    did (counts and the people it listed), shown on the course's page."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="courses")
+    context_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, blank=True)
+    memberships_url = models.URLField(max_length=500)
+    key = models.CharField(max_length=16, unique=True, default=new_key)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_launch_at = models.DateTimeField(default=timezone.now)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    sync_summary = models.JSONField(default=dict, blank=True)
+    sync_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["title", "context_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "context_id"], name="lmscourse_unique_context")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.context_id
+
+    @property
+    def name(self) -> str:
+        return self.title or _("course %s") % self.context_id[:40]

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/lms/", views.platforms, name="platforms"),
     path("<slug:slug>/lms/registration-link/", views.registration_link_new, name="registration_link"),
     path("<slug:slug>/lms/<str:key>/remove/", views.platform_delete, name="platform_remove"),
+    path("<slug:slug>/lms/courses/<str:key>/", views.course_roster, name="course"),
+    path("<slug:slug>/lms/courses/<str:key>/sync/", views.course_sync, name="course_sync"),
 ]

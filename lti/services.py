@@ -23,8 +23,9 @@ from accounts.services import audit_record, membership_add
 from courses.models import Module
 from sso.policy import verified_domain_for
 
+from .forms import url_problem
 from .launch import Launch
-from .models import LaunchTicket, Platform, PlatformUser, RegistrationLink, ScoreLink
+from .models import LaunchTicket, LmsCourse, Platform, PlatformUser, RegistrationLink, ScoreLink
 
 logger = logging.getLogger("onguard.security")
 
@@ -128,12 +129,39 @@ def launch_refusal_record(*, platform: Platform | None, reason: str) -> None:
 # --- People -------------------------------------------------------------------------------------
 
 
-def _launch_name(claims: dict) -> str:
-    name = (
-        claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")]))
-    ).strip()
-    name = name[:150]
+def person_name(claims: dict) -> str:
+    """A launch's or a roster's name for a person, or a neutral stand-in."""
+
+    def text(key: str) -> str:
+        return claims[key].strip() if isinstance(claims.get(key), str) else ""
+
+    name = (text("name") or " ".join(filter(None, [text("given_name"), text("family_name")])))[:150]
     return name if name and not name_problems(name) else _("LMS learner")
+
+
+def lms_account_create(*, platform: Platform, sub: str, email: str, name: str, teacher: bool) -> User:
+    """A new account for an LMS's user, with no usable password: they open it from the LMS (a
+    launch signs them in), or set a password with the address's reset e-mail. Without an address
+    from the LMS, the account gets a unique placeholder that receives no mail."""
+    school = platform.organisation.kind == Organisation.Kind.SCHOOL
+    address = email or f"lti-{hashlib.sha256(f'{platform.pk}|{sub}'.encode()).hexdigest()[:24]}@lti.invalid"
+    user = User.objects.create_user(
+        email=address,
+        password=None,
+        name=name,
+        role=User.Role.EDUCATOR if school or teacher else User.Role.PARENT,
+    )
+    if email:
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user
+
+
+def lms_may_vouch_for(*, platform: Platform, email: str) -> bool:
+    """An LMS is trusted with an address only inside a domain its organisation verified: it may
+    then match that address to an existing account. Anyone else's account is linked by its owner,
+    who signs in once (the launch's link step)."""
+    owner = verified_domain_for(email)
+    return owner is not None and owner.organisation_id == platform.organisation_id
 
 
 @transaction.atomic
@@ -152,22 +180,12 @@ def launch_user(*, launch: Launch) -> tuple[PlatformUser | None, str]:
     email = (claims.get("email") or "").strip().lower()
     user = User.objects.filter(email__iexact=email).first() if email else None
     if user is not None:
-        owner = verified_domain_for(email)
-        if owner is None or owner.organisation_id != platform.organisation_id:
+        if not lms_may_vouch_for(platform=platform, email=email):
             return None, email
     else:
-        school = platform.organisation.kind == Organisation.Kind.SCHOOL
-        address = (
-            email or f"lti-{hashlib.sha256(f'{platform.pk}|{sub}'.encode()).hexdigest()[:24]}@lti.invalid"
+        user = lms_account_create(
+            platform=platform, sub=sub, email=email, name=person_name(claims), teacher=launch.is_teacher
         )
-        user = User.objects.create_user(
-            email=address,
-            password=None,
-            name=_launch_name(claims),
-            role=User.Role.EDUCATOR if school or launch.is_teacher else User.Role.PARENT,
-        )
-        if email:
-            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     platform_user = PlatformUser.objects.create(platform=platform, sub=sub, user=user)
     membership_add(organisation=platform.organisation, user=user)
     return platform_user, user.email
@@ -180,6 +198,42 @@ def platform_user_link(*, ticket: LaunchTicket, user: User) -> PlatformUser:
     )
     membership_add(organisation=ticket.platform.organisation, user=user)
     return platform_user
+
+
+# --- Courses (LTI contexts) with a roster -----------------------------------------------------
+
+
+def lms_course_record(*, launch: Launch) -> LmsCourse | None:
+    """Remember the launch's course and where its roster is (Names and Role Provisioning), so
+    that an admin can sync it later. Writes only when something changed; None when the launch
+    offers no roster, or a roster address OnGuard would not fetch."""
+    url, context_id = launch.memberships_url, str(launch.context.get("id") or "")[:255]
+    if not url or not context_id or len(url) > 500 or url_problem(url) is not None:
+        return None
+    title = str(launch.context.get("title") or launch.context.get("label") or "")[:255]
+    course = LmsCourse.objects.filter(platform=launch.platform, context_id=context_id).first()
+    if course is None:
+        try:
+            with transaction.atomic():
+                return LmsCourse.objects.create(
+                    platform=launch.platform, context_id=context_id, title=title, memberships_url=url
+                )
+        except IntegrityError:  # the same course's first two launches at once
+            return LmsCourse.objects.get(platform=launch.platform, context_id=context_id)
+    if (course.title, course.memberships_url) != (title, url) or (
+        timezone.now() - course.last_launch_at > timedelta(hours=1)
+    ):
+        course.title, course.memberships_url, course.last_launch_at = title, url, timezone.now()
+        course.save(update_fields=["title", "memberships_url", "last_launch_at"])
+    return course
+
+
+def get_course_in(organisation: Organisation, key: str) -> LmsCourse:
+    return get_object_or_404(
+        LmsCourse.objects.select_related("platform__registration", "platform__organisation"),
+        platform__organisation=organisation,
+        key=key,
+    )
 
 
 # --- Tickets ------------------------------------------------------------------------------------

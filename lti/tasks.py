@@ -2,7 +2,11 @@
 
 from django_tasks import task
 
+from accounts.models import User
+
 from .grades import scores_send
+from .models import LmsCourse
+from .roster import roster_sync
 
 
 @task()
@@ -10,3 +14,19 @@ def send_lti_scores(user_id: int | None = None) -> list[int]:
     """Post the scores the LMSs are due (one learner's, after their quiz, or everyone's)."""
     sent, failed = scores_send(user_id=user_id)
     return [sent, failed]
+
+
+@task()
+def sync_lti_roster(course_id: int, actor_id: int | None = None) -> dict:
+    """Sync a large course's roster from its LMS (lti/roster.py); the outcome is recorded on the
+    course, for its page, and in the audit log."""
+    course = (
+        LmsCourse.objects.select_related("platform__registration", "platform__organisation")
+        .filter(pk=course_id)
+        .first()
+    )
+    if course is None:  # the LMS was disconnected meanwhile
+        return {"error": "no such course"}
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    summary, error = roster_sync(course=course, actor=actor)
+    return {"error": error} if summary is None else summary.as_json()["counts"]

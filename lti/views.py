@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.views import jwks as lti_jwks
 
 from accounts.mfa import mfa_required
@@ -39,12 +40,15 @@ from .launch import (
 )
 from .models import LaunchTicket, Platform, RegistrationLink
 from .registration import register, registration_link_open, registration_link_redeem, tool_configuration
+from .roster import SKIP_REASONS, roster_runs_in_background, roster_sync
 from .services import (
     deep_link_items,
     deep_link_response_jwt,
+    get_course_in,
     get_platform_in,
     launch_refusal_record,
     launch_user,
+    lms_course_record,
     origin_of,
     platform_register,
     platform_remove,
@@ -56,6 +60,7 @@ from .services import (
     ticket_redeem,
     tool_key_ensure,
 )
+from .tasks import sync_lti_roster
 
 
 def _framed(response: HttpResponse, platform: Platform | None) -> HttpResponse:
@@ -115,10 +120,17 @@ def oidc_login(request: HttpRequest) -> HttpResponse:
 def launch(request: HttpRequest) -> HttpResponse:
     try:
         launch = launch_validate(request)
+        course = lms_course_record(launch=launch)
+        roster_url = None
+        if launch.is_teacher and course is not None:
+            # Teachers are shown where their organisation's admins sync the course's roster.
+            roster_url = request.build_absolute_uri(
+                reverse("lms:course", args=[launch.platform.organisation.slug, course.key])
+            )
         if launch.message_type == DEEP_LINKING_REQUEST:
-            return _framed(_deep_link_picker(request, launch), launch.platform)
+            return _framed(_deep_link_picker(request, launch, roster_url), launch.platform)
         if launch.message_type == RESOURCE_LINK_REQUEST:
-            return _framed(_resource_launch(request, launch), launch.platform)
+            return _framed(_resource_launch(request, launch, roster_url), launch.platform)
         raise LaunchRefused(
             _("OnGuard cannot open this kind of LMS link."),
             f"unsupported message {launch.message_type[:60]}",
@@ -128,7 +140,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         return _refused(request, refused)
 
 
-def _resource_launch(request: HttpRequest, launch: Launch) -> HttpResponse:
+def _resource_launch(request: HttpRequest, launch: Launch, roster_url: str | None) -> HttpResponse:
     slug = str(launch.custom.get("module", ""))
     module = Module.objects.filter(slug=slug, is_active=True).first() if slug else None
     track = Track.objects.filter(slug=str(launch.custom.get("track", "")), is_active=True).first()
@@ -160,11 +172,12 @@ def _resource_launch(request: HttpRequest, launch: Launch) -> HttpResponse:
         "track": track,
         "continue_url": request.build_absolute_uri(reverse("lti:continue", args=[ticket.token])),
         "needs_link": platform_user is None,
+        "roster_url": roster_url,
     }
     return render(request, "lti/launch.html", context)
 
 
-def _deep_link_picker(request: HttpRequest, launch: Launch) -> HttpResponse:
+def _deep_link_picker(request: HttpRequest, launch: Launch, roster_url: str | None) -> HttpResponse:
     if not launch.is_teacher:
         raise LaunchRefused(
             _("Only teachers can choose what to add to a course."),
@@ -189,6 +202,7 @@ def _deep_link_picker(request: HttpRequest, launch: Launch) -> HttpResponse:
         "tracks": Track.objects.filter(is_active=True).prefetch_related("modules"),
         "modules": Module.objects.filter(is_active=True),
         "multiple": settings.get("accept_multiple", True) is not False,
+        "roster_url": roster_url,
     }
     return render(request, "lti/deep_link.html", context)
 
@@ -364,7 +378,7 @@ def platforms(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "form": form,
         "platforms": organisation.lti_platforms.select_related("registration").prefetch_related(
-            "registration__deployments"
+            "registration__deployments", "courses"
         ),
         "tool": _tool_urls(request),
         "registration_links": [
@@ -386,3 +400,46 @@ def platform_delete(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     platform_remove(organisation=organisation, actor=request.user, platform=platform)
     messages.success(request, _("The LMS was disconnected."))
     return redirect("lms:platforms", slug)
+
+
+# --- Rosters (LTI Names and Role Provisioning) --------------------------------------------------
+
+
+@login_required
+@require_GET
+def course_roster(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """A course of a connected LMS: what its last roster sync did, and the button to sync."""
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    course = get_course_in(organisation, key)
+    summary = course.sync_summary or None
+    skipped = (
+        [(who, SKIP_REASONS.get(code, code)) for who, code in summary.get("skipped", [])] if summary else []
+    )
+    context = {"organisation": organisation, "course": course, "summary": summary, "skipped": skipped}
+    return render(request, "lti/course.html", context)
+
+
+@login_required
+@require_POST
+def course_sync(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    organisation = get_organisation_for_user(request.user, slug, admin=True)
+    course = get_course_in(organisation, key)
+    if roster_runs_in_background(course):
+        course_id, actor_id = course.pk, request.user.pk
+        transaction.on_commit(lambda: sync_lti_roster.enqueue(course_id, actor_id))
+        messages.info(
+            request,
+            _("The roster of %s is large, so it syncs in the background. Reload this page in a minute.")
+            % course.name,
+        )
+        return redirect("lms:course", slug, key)
+    summary, error = roster_sync(course=course, actor=request.user)
+    if summary is None:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Roster synced: %(added)d added, %(matched)d already here, %(skipped)d skipped.")
+            % {"added": len(summary.added), "matched": len(summary.matched), "skipped": len(summary.skipped)},
+        )
+    return redirect("lms:course", slug, key)
