@@ -15,6 +15,7 @@ from accounts.services import group_create
 from compliance.assignments import assignment_create
 from compliance.models import Assignment
 from courses.models import Module
+from lti.models import LmsCourse
 from lti.services import platform_register
 from sso.services import domain_add
 from tests.conftest import client_for
@@ -54,6 +55,8 @@ TABLE = {
     "lms:platforms": ("get", "admin", []),
     "lms:platform_remove": ("post", "admin", ["platform"]),
     "lms:registration_link": ("post", "admin", []),
+    "lms:course": ("get", "admin", ["course"]),
+    "lms:course_sync": ("post", "admin", ["course"]),
 }
 
 
@@ -88,9 +91,15 @@ def objects_of(org, actor, course_loaded=True):
             "keyset_url": "https://lms.example/jwks", "frame_origin": "https://lms.example",
         },
     )  # fmt: skip
+    # A course a launch from the LMS recorded (its LMS is not reachable from the tests: a sync
+    # there ends in a clear message, which is all this table needs).
+    lms_course = LmsCourse.objects.create(
+        platform=platform, context_id="course-1", memberships_url="https://lms.example/memberships"
+    )
     return {
         "domain": domain.key,
         "platform": platform.key,
+        "course": lms_course.key,
         "key": target.key if target else "no-such-key",
         "group": group.key,
         "token": invitation.token,
@@ -159,7 +168,9 @@ def test_owner_can_use_every_page(world, org_a, owner, name):
 
 
 FORGEABLE = sorted(
-    n for n in ORG_NAMES if set(TABLE[n][2]) & {"key", "group", "token", "assignment", "domain", "platform"}
+    n
+    for n in ORG_NAMES
+    if set(TABLE[n][2]) & {"key", "group", "token", "assignment", "domain", "platform", "course"}
 )
 
 
@@ -235,6 +246,7 @@ def test_wrong_method_is_refused(world, org_a, owner, name):
         "sso:domain_remove",
         "lms:platform_remove",
         "lms:registration_link",
+        "lms:course_sync",
     ],
 )
 def test_actions_refuse_get(world, org_a, owner, name):

@@ -28,6 +28,10 @@ def lms(lms_server, settings):
     for name in ("scores", "deep_link_items", "deep_link_errors", "token_requests"):
         getattr(lms_server, name).clear()
     lms_server.launches.clear()
+    lms_server.roster.clear()
+    lms_server.memberships_requests.clear()
+    lms_server.token_mode = lms_server.memberships_mode = "ok"
+    lms_server.page_size = 2
     lms_server.tool_login_url = "http://testserver/lti/login/"
     lms_server.tool_launch_url = "http://testserver/lti/launch/"
     return lms_server

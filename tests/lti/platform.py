@@ -8,6 +8,13 @@ launches with its own RSA key and serves, as a real LMS does:
                                (a JWT signed with the tool's key, checked against the tool's key
                                set) and issues an access token for the scopes asked;
 - POST /lineitems/<n>/scores   AGS score posting (needs that token), recorded in `scores`;
+- GET  /CourseSection/<context>/bindings/memberships?Page=<n>
+                               Names and Role Provisioning: the course's roster (`roster`),
+                               `page_size` people a page, with a Link rel="next" header to the
+                               next page (needs a token for the NRPS scope); `memberships_mode`
+                               makes it fail the ways an LMS can ("down", "401", "malformed",
+                               "huge", "endless", "elsewhere", "other_course"), and `token_mode`
+                               the token endpoint ("401", "malformed", "no_token");
 - POST /deep-link-return       checks the tool's signed deep-linking answer, records its items;
 - GET  /course/<name>          a course page that frames the tool's login initiation URL; with
                                ?storage=1 it also offers client-side postMessage storage (a
@@ -33,6 +40,8 @@ from jwt.algorithms import RSAAlgorithm
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 AGS_SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
@@ -69,6 +78,12 @@ class MiniLMS:
         self.deep_link_errors: list[str] = []
         self.token_requests: list[dict] = []
         self.tokens: set[str] = set()
+        self.token_scopes: dict[str, str] = {}
+        self.token_mode = "ok"
+        self.roster: list[dict] = []
+        self.page_size = 2
+        self.memberships_mode = "ok"
+        self.memberships_requests: list[str] = []
         self.launches: dict[str, dict] = {}  # login_hint -> what to launch
         self.registrations: list[dict] = []
         self.registration_token = "registration-token-1"
@@ -123,6 +138,7 @@ class MiniLMS:
         key=None,
         kid: str | None = None,
         extra: dict | None = None,
+        memberships: bool = True,
     ) -> str:
         now = int(time.time())
         claims = {
@@ -141,6 +157,11 @@ class MiniLMS:
         }
         if email:
             claims["email"] = email
+        if memberships:
+            claims[NRPS_CLAIM] = {
+                "context_memberships_url": self.memberships_url(),
+                "service_versions": ["2.0"],
+            }
         if message_type == "LtiResourceLinkRequest":
             claims[CLAIM + "target_link_uri"] = self.tool_launch_url
             claims[CLAIM + "resource_link"] = {"id": "link-1", "title": "OnGuard"}
@@ -162,6 +183,10 @@ class MiniLMS:
             }
         claims.update(extra or {})
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": kid or self.kid})
+
+    def memberships_url(self, context: str = "course-1") -> str:
+        # Capitals in the path, as Moodle's: a next-page link must be followed as sent.
+        return f"{self.url}/CourseSection/{context}/bindings/memberships"
 
     def login_params(self, login_hint: str = "student-1", message_hint: str = "resource") -> dict:
         return {
@@ -244,10 +269,49 @@ def _handler(platform: MiniLMS):
                     f"<h1>Test LMS course</h1>{storage}"
                     f'<iframe title="OnGuard" src="{escape(src)}" width="900" height="700"></iframe></body></html>',
                 )
+            if parts.path.startswith("/CourseSection/"):
+                return self._memberships(parts.path, query)
             if parts.path == "/storage":
                 lying = "true" if query.get("lying") == "1" else "false"
                 return self._send(200, STORAGE_PAGE.replace("LYING", lying))
             return self._send(404, "not found")
+
+        def _memberships(self, path: str, query: dict):
+            platform.memberships_requests.append(self.path)
+            mode = platform.memberships_mode
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            if NRPS_SCOPE not in platform.token_scopes.get(bearer, "").split() or mode == "401":
+                return self._send(401, '{"error": "unauthorized"}', "application/json")
+            accept = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+            if self.headers.get("Accept") != accept:
+                return self._send(406, "not acceptable")
+            if mode == "down":
+                return self._send(503, "down for maintenance")
+            if mode == "malformed":
+                return self._send(200, "<html>not json</html>", accept)
+            if mode == "huge":
+                return self._send(200, json.dumps({"members": [], "padding": "x" * 100_000}), accept)
+            page = int(query.get("Page", "1"))
+            size = platform.page_size
+            members = platform.roster[(page - 1) * size : page * size]
+            context = path.split("/")[2]
+            body = {
+                "id": platform.url + self.path,
+                "context": {
+                    "id": "another-course" if mode == "other_course" else context,
+                    "title": "Staff safeguarding 2026",
+                },
+                "members": members,
+            }
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", accept)
+            self.send_header("Content-Length", str(len(data)))
+            if page * size < len(platform.roster) or mode == "endless":
+                base = "http://elsewhere.invalid" if mode == "elsewhere" else platform.url
+                self.send_header("Link", f'<{base}{path}?Page={page + 1}>; rel="next"')
+            self.end_headers()
+            self.wfile.write(data)
 
         def _auth(self, query: dict):
             problems = []
@@ -285,8 +349,15 @@ def _handler(platform: MiniLMS):
                     )
                 if claims.get("iss") != platform.client_id or claims.get("sub") != platform.client_id:
                     return self._send(401, json.dumps({"error": "invalid_client"}), "application/json")
+                if platform.token_mode == "401":
+                    return self._send(401, json.dumps({"error": "invalid_client"}), "application/json")
+                if platform.token_mode == "malformed":
+                    return self._send(200, "access granted", "text/plain")
+                if platform.token_mode == "no_token":
+                    return self._send(200, json.dumps({"token_type": "bearer"}), "application/json")
                 token = secrets.token_urlsafe(16)
                 platform.tokens.add(token)
+                platform.token_scopes[token] = form.get("scope", "")
                 body = {
                     "access_token": token,
                     "token_type": "bearer",

@@ -89,11 +89,11 @@ def test_the_lms_page_runs_the_same_queries_for_one_lms_or_many(lms, form, org_a
     client.post(url, form)
     client.get(url)
     # session, user, membership and organisation, the platforms with their registrations, their
-    # deployments, the open registration links
-    with assert_query_count(6):
+    # deployments, their courses, the open registration links
+    with assert_query_count(7):
         assert client.get(url).status_code == 200
     for n in range(4):
         client.post(url, {**form, "client_id": f"client-{n}"})
         client.post(reverse("lms:registration_link", args=[org_a.slug]), {"frame_origin": ""})
-    with assert_query_count(6):
+    with assert_query_count(7):
         assert client.get(url).status_code == 200
