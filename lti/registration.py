@@ -24,6 +24,8 @@ PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configura
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    # Names and Role Provisioning: course rosters (lti/roster.py).
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
 ]
 
 

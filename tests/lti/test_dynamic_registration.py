@@ -44,6 +44,7 @@ def test_the_lms_registers_onguard_and_can_launch_it(lms, district, link_url, co
     assert sent["redirect_uris"] == ["http://testserver/lti/launch/"]
     assert sent["jwks_uri"] == "http://testserver/lti/jwks/"
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in sent["scope"]
+    assert "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly" in sent["scope"]
     platform = Platform.objects.get(organisation=district)
     assert platform.registration.client_id == "dynamic-1" and platform.registration.name == "MiniLMS"
     assert platform.registration.deployments.get().deployment_id == "dynamic-deployment"
