@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
@@ -267,17 +267,17 @@ def _read_page(body, course: LmsCourse, roster: Roster, seen_subs: set) -> None:
 # Why a person of the roster was skipped, by the code a summary stores (shown in the reader's
 # language when the page is read, not in the language of whoever ran the sync).
 SKIP_REASONS = {
-    "inactive": _lazy("Inactive in the LMS: not added."),
-    "inactive_member": _lazy(
+    "inactive": gettext_lazy("Inactive in the LMS: not added."),
+    "inactive_member": gettext_lazy(
         "Inactive in the LMS, and still a member here: remove them on the Members page if they left."
     ),
-    "address_taken": _lazy(
+    "address_taken": gettext_lazy(
         "An OnGuard account already uses this address, outside your verified domains: its owner "
         "links it by signing in once, at their first launch from the LMS."
     ),
-    "no_user_id": _lazy("Your LMS gave no user ID for them."),
-    "listed_twice": _lazy("Your LMS listed them twice: the first entry counts."),
-    "not_a_person": _lazy("An entry of the roster that is not a person's details."),
+    "no_user_id": gettext_lazy("Your LMS gave no user ID for them."),
+    "listed_twice": gettext_lazy("Your LMS listed them twice: the first entry counts."),
+    "not_a_person": gettext_lazy("An entry of the roster that is not a person's details."),
 }
 
 
