@@ -350,7 +350,9 @@ def _handler(platform: MiniLMS):
                 if form.get("grant_type") != "client_credentials" or form.get("client_assertion_type") != (
                     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
                 ):
-                    return self._send(400, json.dumps({"error": "unsupported_grant_type"}), "application/json")
+                    return self._send(
+                        400, json.dumps({"error": "unsupported_grant_type"}), "application/json"
+                    )
                 if claims.get("iss") != platform.client_id or claims.get("sub") != platform.client_id:
                     return self._send(401, json.dumps({"error": "invalid_client"}), "application/json")
                 if platform.token_mode == "401":
