@@ -18,6 +18,7 @@ from lti.roster import roster_sync
 from lti.tasks import sync_lti_roster
 from sso.services import domain_add, domain_verify
 from tests.conftest import client_for, make_user
+from tests.i18n.test_spanish import _english_leaks
 from tests.lti.conftest import lti_launch
 from tests.lti.platform import INSTRUCTOR, LEARNER, NRPS_SCOPE
 from tests.sso.servers import DNSServer
@@ -285,3 +286,16 @@ def test_the_course_page_runs_the_same_queries_for_a_small_or_large_roster(
     sync(lead, district, lms_course)
     with assert_query_count(4):
         assert client.get(url).status_code == 200
+
+
+def test_a_spanish_speaking_admin_reads_the_summary_and_its_reasons_in_spanish(
+    lms_course, lms, district, lead
+):
+    sync(lead, district, lms_course)  # run in English: the reasons are stored as codes
+    lead.language = "es"
+    lead.save(update_fields=["language"])
+    page = client_for(lead).get(reverse("lms:course", args=[district.slug, lms_course.key]))
+    html = page.content.decode()
+    assert "Lista de participantes de Staff safeguarding 2026" in html
+    assert "Inactivo en el LMS: no se agregó." in html
+    assert _english_leaks(html) == []
