@@ -2,20 +2,21 @@
 (localhost, another site): a teacher opens OnGuard's picker inside the LMS's course page and
 adds a module; a student launches it inside the LMS's frame and opens it in OnGuard's own
 window; once they pass its quiz, the LMS's gradebook receives the score. The framed pages keep
-the CSP and pass axe; OnGuard's other pages refuse the frame."""
+the CSP and pass axe; OnGuard's other pages refuse the frame. An admin syncs the course's roster (Names and Role
+Provisioning) and a learner from it launches into the account the sync made."""
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.services import organisation_create
 from courses.content import course_load
 from lti.services import platform_register
-from tests.browser.test_accessibility import AXE, TAGS
+from tests.browser.test_accessibility import AXE, TAGS, session_cookie
 from tests.conftest import FIXTURE_CONTENT, make_user
-from tests.lti.platform import INSTRUCTOR, MiniLMS
+from tests.lti.platform import INSTRUCTOR, LEARNER, MiniLMS
 from tests.steps import complete_module
 
 
@@ -36,6 +37,8 @@ def lms(transactional_db, live_server, lms_server, settings):
     lms_server.tool_jwks = f"{live_server.url}/lti/jwks/"
     lms_server.scores.clear()
     lms_server.deep_link_items.clear()
+    lms_server.roster.clear()
+    lms_server.memberships_requests.clear()
     lead = make_user("lead@district.example", "educator", "Lee Lead")
     district = organisation_create(user=lead, name="Riverside District", kind="school")
     platform_register(organisation=district, actor=lead, fields=lms_server.registration())
@@ -136,3 +139,47 @@ def test_a_launch_whose_state_the_lms_storage_does_not_hold_shows_nothing_to_ope
         frame.get_by_text("OnGuard could not confirm that this launch started in this browser")
     ).to_be_visible()
     expect(frame.get_by_role("link", name="Open in OnGuard")).to_be_hidden()
+
+
+def test_an_admin_syncs_the_course_roster_and_a_learner_from_it_launches_into_their_account(page, lms):
+    lms.roster.extend(
+        [
+            {"user_id": "teacher-1", "name": "Tess Teacher", "email": "teacher@district.example",
+             "roles": [INSTRUCTOR], "status": "Active"},
+            {"user_id": "student-7", "name": "Sev Seventh", "email": "seven@district.example",
+             "roles": [LEARNER], "status": "Active"},
+        ]
+    )  # fmt: skip
+    # The teacher's launch (choosing content: nobody joins yet) records the course, and shows
+    # where its roster is synced.
+    lms.launches["teacher"] = {
+        "message_type": "LtiDeepLinkingRequest", "sub": "teacher-1", "email": "teacher@district.example",
+        "name": "Tess Teacher", "roles": [INSTRUCTOR],
+    }  # fmt: skip
+    page.goto(f"{lms.url}/course/teacher")
+    frame = page.frame_locator("iframe[title=OnGuard]")
+    expect(frame.get_by_role("link", name="Sync the roster")).to_be_visible()
+
+    # The organisation's lead (signed in, with two-step sign-in done) syncs it from the LMS page.
+    page.context.add_cookies([session_cookie(User.objects.get(email="lead@district.example"), page.base_url)])
+    page.goto(page.base_url + "/orgs/riverside-district/lms/")
+    page.get_by_role("button", name="Sync roster from Staff safeguarding 2026").click()
+    expect(page.get_by_text("Roster synced: 2 added, 0 already here, 0 skipped.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Teachers in the LMS who are members here")).to_be_visible()
+    assert axe(page.main_frame) == []
+    sev = User.objects.get(email="seven@district.example")
+    assert Membership.objects.get(user=sev).role == "member"
+
+    # The learner launches for the first time: the account the sync made opens.
+    page.context.clear_cookies()
+    lms.launches["student"] = {"custom": {"module": "first-steps"}, "sub": "student-7",
+                               "email": "seven@district.example", "name": "Sev Seventh"}  # fmt: skip
+    page.goto(f"{lms.url}/course/student")
+    frame = page.frame_locator("iframe[title=OnGuard]")
+    with page.context.expect_page() as opened:
+        frame.get_by_role("link", name="Open in OnGuard").click()
+    window = opened.value
+    window.get_by_role("button", name="Continue").click()
+    expect(window.get_by_role("heading", name="First steps")).to_be_visible()
+    assert User.objects.filter(email="seven@district.example").count() == 1
+    assert window.context.cookies() and sev.lti_identities.get().sub == "student-7"
