@@ -108,7 +108,8 @@ def _site(url: str) -> str:
 class RosterConnector(ServiceConnector):
     """pylti1p3's service connector, with the token answer checked and the next page read from
     the Link header as sent (pylti1p3 2.0 lowercases the whole header, which breaks next-page
-    addresses with capitals in them, such as Moodle's /CourseSection/)."""
+    addresses with capitals in them, such as Moodle's /CourseSection/; the fix proposed upstream,
+    dmitry-viskov/pylti1.3 pull request 139, was closed unmerged)."""
 
     def get_access_token(self, scopes) -> str:
         try:
