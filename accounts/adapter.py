@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from config.clientip import client_ip
 
+from .context_processors import SESSION_KEY as JOINING_SESSION_KEY
+from .invitations import joining_organisation
 from .mail import absolute_url
 from .mfa import mfa_flag_on_login
 
@@ -45,6 +47,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return _on_site(super().get_reset_password_from_key_url(key))
+
+    def _joining_way_back(self, request: HttpRequest) -> str:
+        """The join link or invitation that brought the person to the account pages in this
+        session, if it still leads in; taken once. The sign-up and log-in pages promise "you come
+        straight back to join" (B7), also when the form carried no `next`."""
+        way_back = request.session.pop(JOINING_SESSION_KEY, "")
+        return way_back if way_back and joining_organisation(way_back) is not None else ""
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return self._joining_way_back(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self._joining_way_back(request) or super().get_signup_redirect_url(request)
 
     def login(self, request: HttpRequest, user) -> None:
         super().login(request, user)

@@ -196,11 +196,13 @@ def join_view(request: HttpRequest, code: str) -> HttpResponse:
         if request.method == "POST":
             return redirect(f"{reverse('account_login')}?next={request.path}")
         request.session[JOINING_SESSION_KEY] = request.path
-        return render(request, "orgs/join.html", {"organisation": organisation, "next": request.path})
+        context = {"organisation": organisation, "next": request.path, "way_back": request.path}
+        return render(request, "orgs/join.html", context)
     if policy := unmet_policy(request, request.user):
         return _sign_in_required(request, policy)
     if request.method == "POST":
         _membership, created = membership_add(organisation=organisation, user=request.user)
+        request.session.pop(JOINING_SESSION_KEY, None)
         if not created:
             messages.info(request, _("You are already a member of %s.") % organisation.name)
             return redirect("compliance:detail", organisation.slug)

@@ -108,3 +108,32 @@ def test_joining_twice_is_harmless(org_a, join_url, outsider):
     response = client.post(join_url, follow=True)
     assert org_a.memberships.filter(user=outsider).count() == 1
     assert "already a member" in response.content.decode()
+
+
+def test_the_join_pages_header_links_keep_the_way_back_too(client, org_a, join_url):
+    """A visitor who opens the join link and uses the header's "Sign up" or "Log in" (not the
+    buttons in the page) still comes back to join (B7, re-checked in a browser at 320 px)."""
+    content = client.get(join_url).content.decode()
+    header = content.split("<header", 1)[1].split("</header>", 1)[0]
+    assert f'href="/accounts/signup/?next={join_url}"' in header
+    assert f'href="/accounts/login/?next={join_url}"' in header
+
+
+def test_sign_up_that_says_you_are_joining_comes_back_to_join_even_without_next(client, org_a, join_url):
+    """The sign-up page promises "you come straight back to join" whenever the person came from
+    a join link in this session; the promise holds when the form carried no `next`."""
+    client.get(join_url)
+    assert (
+        "You are joining <strong>School A</strong>" in client.get(reverse("account_signup")).content.decode()
+    )
+    response = sign_up(client, "")
+    assert response.status_code == 302 and response.url == join_url
+    assert "joining_next" not in client.session  # used once, not on every later log-in
+
+
+def test_a_stale_join_link_in_the_session_is_not_followed(client, org_a, join_url):
+    client.get(join_url)
+    org_a.join_enabled = False
+    org_a.save()
+    response = sign_up(client, "")
+    assert response.status_code == 302 and response.url != join_url

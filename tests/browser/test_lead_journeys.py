@@ -189,6 +189,30 @@ def test_a_new_person_joins_by_the_join_link_after_verifying_their_email(page, b
     assert org.memberships.filter(user=User.objects.get(email="nia@hillside.example")).exists()
 
 
+def test_a_new_person_on_a_phone_joins_through_the_headers_sign_up(browser, live_server, school):
+    """The re-check found the header's "Sign up" on the join page dropped the way back: the person
+    was told "you come straight back to join" and landed on My learning, not a member (B7)."""
+    org = school["org"]
+    join_link_change(organisation=org, actor=school["lead"], enabled=True)
+    org.refresh_from_db()
+    context = browser.new_context(viewport={"width": 320, "height": 700}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/join/{org.join_code}/")
+    page.get_by_role("banner").get_by_role("link", name="Sign up").click()
+    expect(page.get_by_text("You are joining Hillside School")).to_be_visible()
+    page.get_by_label("Your name, as it should appear on certificates").fill("Nia New")
+    page.get_by_label("Email").fill("nia@hillside.example")
+    page.locator("#id_password1").fill("a long safe password 42")
+    page.locator("#id_password2").fill("a long safe password 42")
+    page.get_by_label("Educator or school staff").check()
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Hillside School")
+    page.get_by_role("button", name="Join Hillside School").click()
+    expect(page.get_by_text("Welcome to Hillside School.")).to_be_visible()
+    assert org.memberships.filter(user=User.objects.get(email="nia@hillside.example")).exists()
+    context.close()
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 def test_the_pages_issue_14_added_pass_axe_and_fit_the_screen(browser, live_server, school, width):
     org, lead = school["org"], school["lead"]
