@@ -119,6 +119,16 @@ def test_track_content_note_shows_on_the_home_page(client):
     assert "written for the United States" in body
 
 
+def test_track_content_notes_start_folded_on_the_home_page_but_open_on_a_module(client):
+    # Two near-identical notes open above the paths made the home page very long on phones
+    # (UX re-check); the home page shows no course text, the module page does and opens its note.
+    home = client.get(reverse("courses:home")).content.decode()
+    assert '<details class="content-note alert alert-warning">' in home
+    assert '<details class="content-note alert alert-warning" open>' not in home
+    module = client.get(reverse("courses:module", args=["first-steps"])).content.decode()
+    assert '<details class="content-note alert alert-warning" open>' in module
+
+
 # Public pages: no session or user lookups for an anonymous visitor.
 BUDGETS = {
     reverse("courses:glossary"): 2,  # page(1) + terms(1)
