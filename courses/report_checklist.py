@@ -80,7 +80,8 @@ SOURCES = [
     {
         "number": 10,
         "title": "Our Approach",
-        "publisher": "National Human Trafficking Hotline",
+        # The Hotline's own name, translated like everywhere else on the site.
+        "publisher": _("National Human Trafficking Hotline"),
         "year": 2024,
         "url": "https://humantraffickinghotline.org/our-approach",
     },
@@ -276,7 +277,7 @@ ROUTES = [
         "key": "trafficking-hotline",
         "name": _LINES["trafficking-hotline"]["name"],
         "when": _(
-            "If a child is traded for sex in exchange for anything of value, such as money, a place to stay, food or drugs. It is open 24/7 and confidential."
+            "If someone is offering or seeking a child for sex in exchange for anything of value, such as money, a place to stay, food or drugs. It is open 24/7 and confidential."
         ),
         "cite": [1, 10],
         "line": _LINES["trafficking-hotline"],
