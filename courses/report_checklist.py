@@ -234,7 +234,7 @@ _LINES = {line["key"]: line for line in HOTLINES}
 ROUTES = [
     {
         "key": "911",
-        "name": _("Call 911"),
+        "name": _LINES["911"]["name"],
         "when": _("If a child is in danger right now."),
         "cite": [8],
         "line": _LINES["911"],
@@ -242,9 +242,7 @@ ROUTES = [
     {
         "key": "cybertipline",
         "name": _LINES["cybertipline"]["name"],
-        "when": _(
-            "For online enticement, sextortion, sexual images of a child and child sex trafficking. You can report without giving your name."
-        ),
+        "when": _("For online enticement, sextortion, sexual images of a child and child sex trafficking."),
         "cite": [1],
         "line": _LINES["cybertipline"],
     },

@@ -25,8 +25,13 @@ def main_of(response) -> str:
     return page[page.index("<main") : page.index("</main>")]
 
 
-def every_text() -> list[str]:
-    """Every sentence the page shows from the checklist's own data, in the active language."""
+def every_text(language: str = "en") -> list[str]:
+    """Every sentence the page shows from the checklist's own data, in `language`."""
+    with translation.override(language):
+        return _texts()
+
+
+def _texts() -> list[str]:
     texts = [str(item["text"]) for item in checklist.IMAGES + checklist.KEEP]
     texts += [f"{note['label']}. {note['hint']}" for note in checklist.NOTES]
     texts += [f"{route['name']}. {route['when']}" for route in checklist.ROUTES]
@@ -142,8 +147,7 @@ class TestContent:
         assert grade("\n\n".join(every_text())) <= MAX_GRADE
 
     def test_spanish_reads_at_the_course_s_level(self):
-        with translation.override("es"):
-            texts = every_text()
+        texts = every_text("es")
         assert "El niño o la niña" in "\n".join(texts)
         assert ease_es("\n\n".join(texts)) >= MIN_EASE_ES
 
