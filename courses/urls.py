@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-learning/", views.my_learning, name="my_learning"),
     path("help/", views.get_help, name="help"),
     path("help/outside-the-united-states/", views.outside_us, name="outside_us"),
+    path("help/report-checklist/", views.report_checklist, name="report_checklist"),
     path("glossary/", views.glossary, name="glossary"),
     path("about/how-this-course-was-made/", views.how_made, name="how_made"),
     path("about/warning-signs/", views.warning_signs, name="warning_signs"),

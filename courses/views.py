@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from compliance.status import assigned_to_user
 
+from . import report_checklist as checklist
 from .context_processors import safety
 from .forms import PracticeChoiceForm, PracticeRewindForm
 from .handouts import handout_pdf
@@ -281,6 +283,19 @@ def get_help(request: HttpRequest) -> HttpResponse:
 @require_GET
 def outside_us(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/outside_us.html", {"countries": INTERNATIONAL, "CHECKED": CHECKED})
+
+
+@require_GET
+# What an adult types here must never leave the browser: beyond the page sending nothing, the
+# CSP forbids fetch, XHR, beacons and WebSockets outright on this page.
+@csp_replace({"connect-src": ["'none'"]})
+def report_checklist(request: HttpRequest) -> HttpResponse:
+    context = {
+        "images": checklist.IMAGES, "notes": checklist.NOTES, "keep": checklist.KEEP,
+        "routes": checklist.ROUTES, "sources": checklist.SOURCES, "cites": checklist.CITES,
+        "checked": checklist.CHECKED,
+    }  # fmt: skip
+    return render(request, "courses/report_checklist.html", context)
 
 
 @require_GET

@@ -96,6 +96,7 @@ PAGES = [
     ("sign-up with errors", "/accounts/signup/", False, fill_bad_signup),
     ("log-in with errors", "/accounts/login/", False, fill_bad_login),
     ("help", "/help/", False, None),
+    ("report checklist", "/help/report-checklist/", False, None),
     ("privacy", "/accounts/privacy/", False, None),
     (
         "delete account with errors",

@@ -109,6 +109,7 @@ PAGES = [
     ("quizzes:quiz", ["first-steps"]),
     ("courses:my_learning", []),
     ("courses:help", []),
+    ("courses:report_checklist", []),
     ("accounts:profile", []),
     ("certificates:mine", []),
     ("courses:glossary", []),
