@@ -168,3 +168,10 @@ def test_an_account_never_confirmed_is_asked_to_confirm_at_log_in_and_then_goes_
     response = client.get(confirmation_path(message))
     assert response.status_code == 302 and response.url == reverse("courses:my_learning")
     assert client.get(reverse("courses:my_learning")).status_code == 200
+
+
+@pytest.mark.usefixtures("mandatory")
+def test_repeated_sign_ups_cannot_flood_the_owner_with_notes(client, parent):
+    responses = [sign_up(client, "parent@example.org") for _ in range(3)]
+    assert {r.url for r in responses} == {reverse("account_email_verification_sent")}
+    assert len(mail.outbox) == 1  # one note per address per 3 minutes (ACCOUNT_RATE_LIMITS confirm_email)
