@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 
 from config.clientip import client_ip
 
@@ -14,6 +16,7 @@ from .context_processors import SESSION_KEY as JOINING_SESSION_KEY
 from .invitations import joining_organisation
 from .mail import absolute_url
 from .mfa import mfa_flag_on_login
+from .models import User
 
 
 def _on_site(url: str) -> str:
@@ -41,6 +44,18 @@ class AccountAdapter(DefaultAccountAdapter):
             "support_email": settings.SUPPORT_EMAIL,
         }
         super().send_mail(template_prefix, email, context)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with a registered address (mandatory verification): the owner is told, calmly,
+        with the ways back in on the site's own address, in the owner's language (not that of
+        whoever filled in the form); the form showed what any sign-up shows."""
+        owner = User.objects.filter(email__iexact=email).only("language").first()
+        context = {
+            "login_url": absolute_url(reverse("account_login")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
+        }
+        with translation.override((owner and owner.language) or translation.get_language()):
+            self.send_mail("account/email/account_already_exists", email, context)
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
         return _on_site(super().get_email_confirmation_url(request, emailconfirmation))

@@ -1,5 +1,6 @@
 """Deploy checks for what rate limits need in production: a cache every worker shares, and the
-number of proxies in front of the app (docs/deploy.md, "The reverse proxy")."""
+number of proxies in front of the app (docs/deploy.md, "The reverse proxy"); and for sign-up that
+does not reveal who has an account (mandatory e-mail verification, review L7)."""
 
 from django.conf import settings
 from django.core.checks import Warning, register
@@ -34,5 +35,20 @@ def proxy_count_is_set(app_configs, **kwargs):
             hint="Set TRUSTED_PROXY_COUNT to the number of proxies in front of the app (docs/deploy.md). "
             "If clients reach gunicorn directly, silence this with SILENCED_SYSTEM_CHECKS.",
             id="accounts.W002",
+        )
+    ]
+
+
+@register(deploy=True)
+def verification_is_mandatory(app_configs, **kwargs):
+    if settings.ACCOUNT_EMAIL_VERIFICATION == "mandatory":
+        return []
+    return [
+        Warning(
+            "ACCOUNT_EMAIL_VERIFICATION is not mandatory: sign-up tells anyone whether an address "
+            "already has an account.",
+            hint="Unset ACCOUNT_EMAIL_VERIFICATION (production defaults to mandatory), or silence "
+            "this with SILENCED_SYSTEM_CHECKS if the site accepts that (docs/deploy.md).",
+            id="accounts.W003",
         )
     ]

@@ -145,8 +145,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# Optional: a parent in a hurry keeps their progress at once; the verification mail still goes out.
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Production confirms an address before the account is used (review L7): only then can sign-up
+# look the same for a registered address as for a new one (the owner gets a note instead, see
+# accounts/adapter.py), so nobody learns from the form who has an account. A guest keeps what they
+# did (practice conversations) across the confirmation. A local DEBUG run keeps the quick,
+# optional verification, which names a registered address on the form.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 # The link in the verification e-mail confirms on one click (review B12) and, in the browser that
 # signed up, finishes signing in and goes on to where the person was going (a join link, B7).
@@ -185,8 +190,8 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105: rates such as "5/m/key", not passwords
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "OnGuard"
-# E-mail verification is optional here, and an unverified account is already usable: refusing it
-# a second factor would only leave it weaker.
+# Where e-mail verification is optional (development, or a site that chose it) an unverified
+# account is already usable: refusing it a second factor would only leave it weaker.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # --- Single sign-on (docs/sso.md) -----------------------------------------------------------------

@@ -4,7 +4,7 @@ always the 503 page (L12), and a refused request is one log line, not a tracebac
 import logging
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import path
@@ -25,10 +25,15 @@ def forbidden(request):
     raise PermissionDenied("Only the organisation's owners and admins can see this page.")
 
 
+def bad_request(request):
+    raise BadRequest("quiz POST names a question or choice outside this form")
+
+
 urlpatterns = [
     path("db-starting/", database_went_away),
     path("db-closed/", connection_closed),
     path("forbidden/", forbidden),
+    path("bad-request/", bad_request),
     *real_patterns,
 ]
 
@@ -65,9 +70,17 @@ def test_too_many_attempts_shows_the_site_page_with_quick_exit(client, db, setti
     assert 'id="quick-exit"' in body and "Too many attempts" in body
 
 
-def test_a_refused_request_logs_one_line_without_a_traceback(errors_client, caplog):
+@pytest.mark.parametrize(
+    "url, status, message",
+    [
+        ("/forbidden/", 403, "Forbidden"),
+        # A forged form (the re-test's sqlmap run on the quiz logged a traceback per probe).
+        ("/bad-request/", 400, "quiz POST names a question or choice outside this form: /bad-request/"),
+    ],
+)
+def test_a_refused_request_logs_one_line_without_a_traceback(errors_client, caplog, url, status, message):
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        assert errors_client.get("/forbidden/").status_code == 403
+        assert errors_client.get(url).status_code == status
     records = [r for r in caplog.records if r.name == "django.request"]
     assert len(records) == 1 and records[0].exc_info is None
-    assert "Forbidden" in records[0].getMessage()
+    assert message in records[0].getMessage()
