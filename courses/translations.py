@@ -25,6 +25,8 @@ from .validation import (
     split_front_matter,
 )
 
+SHORT_TITLE_MAX = 40  # as for an original (courses.content): a dashboard column's heading
+
 # The languages a translation may be in: every site language but the course's own.
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -44,6 +46,13 @@ def _text(data: dict, key: str, path: Path, problems: Problems, where="", *, req
         return ""
     value = require(data, key, str, path, problems, where)
     return " ".join((value or "").split()) if key != "narrative" else (value or "")
+
+
+def _short_title(data: dict, path: Path, problems: Problems, *, required: bool) -> str:
+    value = _text(data, "short_title", path, problems, required=required)
+    if len(value) > SHORT_TITLE_MAX:
+        problems.add(path, "short_title", f"must be text of at most {SHORT_TITLE_MAX} characters")
+    return value
 
 
 def _same_list(data: dict, key: str, original: list, path: Path, problems: Problems) -> list[str]:
@@ -71,6 +80,7 @@ def _parse_module_translation(parsed, path: Path, language: str, problems: Probl
     numbers = {s["number"] for s in parsed.sources if s["number"] is not None}
     module = {
         "title": _text(data, "title", path, problems, required=True),
+        "short_title": _short_title(data, path, problems, required=bool(parsed.short_title)),
         "summary": _text(data, "summary", path, problems, required=True),
         "content_note": _text(data, "content_note", path, problems, required=bool(parsed.content_note)),
         "objectives": _same_list(data, "objectives", parsed.objectives, path, problems),
@@ -155,6 +165,17 @@ def localize(*objects, language: str | None = None) -> bool:
                 setattr(obj, field, value)
         obj.language = language
     return complete
+
+
+def translated(obj, field: str, language: str | None = None) -> str:
+    """`obj`'s `field` in `language` (the active one by default), read from its translations
+    without changing `obj`: for rows shared between readers of different languages (a reminder
+    run, a dashboard), where `localize` would leave one reader's words on the next one's row."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    words = (getattr(obj, "translations", None) or {}).get(language) or {}
+    if field == "short_name":  # a module's short title, else its title
+        return words.get("short_title") or words.get("title") or obj.short_name
+    return words.get(field) or getattr(obj, field)
 
 
 def parse_extras_translation(root: Path, course, language: str, problems: Problems) -> dict:

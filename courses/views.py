@@ -44,7 +44,7 @@ from .services import (
     next_step_url,
     recent_module,
 )
-from .translations import localize
+from .translations import localize, translated
 
 
 @require_GET
@@ -103,7 +103,9 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "untranslated": not translated,
-        "handouts": list(module.handouts.filter(is_active=True).only("slug", "title", "audience")),
+        "handouts": list(
+            module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations")
+        ),
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
@@ -165,7 +167,7 @@ def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> H
     module = get_module(slug)
     lesson = get_lesson(module, lesson_slug)
     if lesson_complete(user=request.user, lesson=lesson):
-        messages.success(request, _("Well done: you have completed “%s”.") % module.title)
+        messages.success(request, _("Well done: you have completed “%s”.") % translated(module, "title"))
         return redirect(module)
     return redirect(next_step_url(user=request.user, module=module))
 
