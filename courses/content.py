@@ -37,6 +37,7 @@ from .models import (
 from .translations import (
     LANGUAGES,
     is_translation,
+    parse_conversation_translation,
     parse_extras_translation,
     parse_module_translation,
     parse_tracks_translation,
@@ -455,6 +456,17 @@ def parse_course(root: Path) -> ParsedCourse:
     }
     sources = {m.slug: {s["number"] for s in m.sources} for m in course.modules}
     course.conversations = parse_conversations(root / "conversations", problems, sources, AUDIENCES)
+    for conversation in course.conversations:
+        for language in LANGUAGES:
+            words = parse_conversation_translation(
+                conversation.path, conversation, language, problems, sources[conversation.module]
+            )
+            if words:
+                conversation.translations[language] = words
+    for path in sorted((root / "conversations").glob("*.*.yaml")):
+        original = path.with_name(path.name.split(".", 1)[0] + ".yaml")
+        if not original.exists():
+            problems.add(path, "file name", f"has no original conversation {original.name}")
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -637,6 +649,7 @@ def conversations_upsert(*, parsed: list[ParsedConversation], modules: dict[str,
                 "nodes": item.nodes,
                 "position": position,
                 "content_hash": item.content_hash,
+                "translations": item.translations,
                 "is_active": True,
             },
         )

@@ -210,6 +210,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 def practice_intro(request: HttpRequest, slug: str) -> HttpResponse:
     """The situation and the content note, with the choice to start, continue or skip."""
     conversation = get_conversation(slug)
+    translated_here = localize(conversation, conversation.module)
     practice = practice_for(user=request.user, conversation=conversation)
     path = current_path(practice=practice, session=request.session, conversation=conversation)
     context = {
@@ -217,6 +218,7 @@ def practice_intro(request: HttpRequest, slug: str) -> HttpResponse:
         "module": conversation.module,
         "state": practice_state(conversation=conversation, path=path),
         "practice": practice,
+        "untranslated": not translated_here,
     }
     return render(request, "courses/practice_intro.html", context)
 
@@ -243,8 +245,15 @@ def practice_play(request: HttpRequest, slug: str) -> HttpResponse:
     practice_adopt_guest_path(user=request.user, session=request.session, conversation=conversation)
     practice = practice_for(user=request.user, conversation=conversation)
     path = current_path(practice=practice, session=request.session, conversation=conversation)
+    # The translation has the same graph (the loader checked it), so the path walks either one.
+    untranslated = not localize(conversation, conversation.module)
     state = practice_state(conversation=conversation, path=path)
-    context = {"conversation": conversation, "module": conversation.module, "state": state}
+    context = {
+        "conversation": conversation,
+        "module": conversation.module,
+        "state": state,
+        "untranslated": untranslated,
+    }
     if not state.is_ending:
         return render(request, "courses/practice_play.html", context)
     context["practice"] = practice
