@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
@@ -397,7 +398,14 @@ def _text_list(data: dict, key: str, path: Path, problems: Problems) -> list[str
 
 
 def parse_course(root: Path) -> ParsedCourse:
-    """Parse and validate the whole tree; raise ContentError listing every problem."""
+    """Parse and validate the whole tree; raise ContentError listing every problem. The
+    originals render in the course's language (the words a screen reader hears around a
+    citation or a chat), each translation in its own (courses.translations)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _parse_course(root)
+
+
+def _parse_course(root: Path) -> ParsedCourse:
     root = Path(root)
     problems = Problems(root)
     if not root.is_dir():

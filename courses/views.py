@@ -339,6 +339,7 @@ def handout_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def handout_pdf_download(request: HttpRequest, slug: str) -> HttpResponse:
     handout = get_handout(slug)
+    localize(handout)
     response = HttpResponse(handout_pdf(handout), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="onguard-{handout.slug}.pdf"'
     return response
