@@ -13,7 +13,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Module, Track
@@ -79,6 +79,9 @@ class Certificate(models.Model):
     # The snapshot, as printed.
     learner_name = models.CharField(max_length=150)
     item_title = models.CharField(max_length=200)
+    # The item's title in the course's other languages at issue time ({"es": "..."}), so a
+    # certificate reads in its reader's language and a later content edit never changes it.
+    item_titles = models.JSONField(default=dict, blank=True)
     content_version = models.CharField(max_length=64)
     issuer_name = models.CharField(max_length=200)
     signatory_name = models.CharField(max_length=150, blank=True)
@@ -147,6 +150,12 @@ class Certificate(models.Model):
     def verify_url(self) -> str:
         """The stable public URL printed as a QR code on the PDF."""
         return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
+
+    @property
+    def title(self) -> str:
+        """The item's title as snapshotted, in the active language (English where the item had
+        no translation when it was issued)."""
+        return (self.item_titles or {}).get(translation.get_language() or "") or self.item_title
 
     @property
     def item(self) -> Module | Track:

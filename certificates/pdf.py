@@ -103,7 +103,7 @@ class _Layout:
         completed = _("has completed the track") if c.is_track else _("has completed the module")
         self.line(completed, y, size=13, color=MUTED)
         y += 9
-        y = self.fitted(_plain(c.item_title), y, size=20, style="B")
+        y = self.fitted(_plain(c.title), y, size=20, style="B")
         y += 3
         self.line(_("on %(date)s") % {"date": _date(c.completed_at)}, y, size=13, color=MUTED)
 

@@ -229,6 +229,7 @@ def certificate_issue(
         "completed_at": completed_at,
         "learner_name": user.name or user.email,
         "item_title": (module or track).title,
+        "item_titles": item_titles(module or track),
         "content_version": module.content_hash if module is not None else track_content_version(track),
         **_issuer_fields(issuer, completed_at),
         **item,
@@ -236,6 +237,15 @@ def certificate_issue(
     return _create_with_fresh_code(
         fields, existing=Certificate.objects.live().filter(user=user, cycle=cycle, **item)
     )
+
+
+def item_titles(item: Module | Track) -> dict[str, str]:
+    """The snapshot of a module's or track's title in each language it is translated into."""
+    return {
+        language: words["title"]
+        for language, words in (item.translations or {}).items()
+        if isinstance(words, dict) and words.get("title")
+    }
 
 
 def _issuer_fields(issuer: Issuer, completed_at: datetime) -> dict:
@@ -305,6 +315,7 @@ def certificate_reissue(*, certificate: Certificate, by) -> Certificate:
             "organisation",
             "completed_at",
             "item_title",
+            "item_titles",
             "content_version",
             "issuer_name",
             "signatory_name",

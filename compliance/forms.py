@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organisation, OrganisationGroup
 from courses.models import Conversation, Module, Track
+from courses.translations import translated
 
 from .models import Assignment
 
@@ -70,7 +71,11 @@ class AssignmentForm(forms.Form):
         self.fields["conversations"].queryset = Conversation.objects.filter(
             is_active=True, module__is_active=True
         ).select_related("module")
-        self.fields["conversations"].label_from_instance = lambda c: f"{c.title} ({c.module.title})"
+        self.fields["conversations"].label_from_instance = (
+            lambda c: f"{translated(c, 'title')} ({translated(c.module, 'title')})"
+        )
+        self.fields["modules"].label_from_instance = lambda m: translated(m, "title")
+        self.fields["track"].label_from_instance = lambda t: translated(t, "title")
         self.fields["group"].queryset = organisation.groups.all()
         self.fields["members"].queryset = organisation.memberships.select_related("user").order_by(
             "user__name"

@@ -13,9 +13,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from accounts.mail import absolute_url, mail_send
 from accounts.models import Membership, Organisation
+from courses.translations import translated
 
 from .models import Assignment, DigestLog, ReminderLog
 from .status import OVERDUE, Plan, assignment_is_complete, member_rows, organisation_plan
@@ -148,6 +151,18 @@ def reminders_send(*, organisation: Organisation, today: date, overdue_now: bool
     return sent
 
 
+def _practise_title(row) -> str:
+    return _("Practise: %(title)s") % {"title": translated(row, "title")}
+
+
+def _title_when_written(row, *, practise: bool = False):
+    """A module's or conversation's title, worked out when the e-mail is rendered: the digest's
+    list is built once and written to each admin in their own language (mail_send)."""
+    if practise:
+        return lazy(_practise_title, str)(row)
+    return lazy(translated, str)(row, "title")
+
+
 def digests_send(*, organisation: Organisation, today: date, limit: int = 50) -> int:
     """E-mail each admin who has had no digest for a week the list of overdue members."""
     admins = list(organisation.memberships.filter(role__in=Membership.ADMIN_ROLES).select_related("user"))
@@ -166,9 +181,11 @@ def digests_send(*, organisation: Organisation, today: date, limit: int = 50) ->
             count += 1
             if len(overdue) < limit:
                 titles = [
-                    m.title for m in plan.modules if row.cells.get(m.pk) and row.cells[m.pk].status == OVERDUE
+                    _title_when_written(m)
+                    for m in plan.modules
+                    if row.cells.get(m.pk) and row.cells[m.pk].status == OVERDUE
                 ] + [
-                    plan.titles[("conversation", c.pk)]
+                    _title_when_written(c, practise=True)
                     for c in plan.conversations
                     if row.practice.get(c.pk) and row.practice[c.pk].status == OVERDUE
                 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
 from courses.models import Conversation, ConversationPractice, Module, ModuleProgress
+from courses.translations import translated
 from quizzes.services import most_missed_questions
 
 from .charts import ColumnChart, Segment, column_chart, stacked_bar
@@ -237,7 +238,7 @@ def dashboard_charts(
         PROGRESS_ORDER,
     )
     modules = [
-        Bar(m.short_name, by_module[m.pk], CELL_ORDER, module_url(m) if module_url else "")
+        Bar(translated(m, "short_name"), by_module[m.pk], CELL_ORDER, module_url(m) if module_url else "")
         for m in plan.modules
     ]
     group_bars = [Bar(g.name, by_group[g.pk], CELL_ORDER) for g in groups if sum(by_group[g.pk].values())]

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationGroup
 from courses.models import Conversation, ConversationPractice, Module, ModuleProgress, TrackModule
+from courses.translations import translated
 
 from .models import Assignment, AssignmentExtension
 from .validity import completion_expires_at, completion_is_current
@@ -143,9 +144,9 @@ class Plan:
     @property
     def titles(self) -> dict[tuple[str, int], str]:
         """("module", id) or ("conversation", id) -> the title a report prints."""
-        titles = {("module", m.pk): m.title for m in self.modules}
+        titles = {("module", m.pk): translated(m, "title") for m in self.modules}
         for c in self.conversations:
-            titles[("conversation", c.pk)] = _("Practise: %(title)s") % {"title": c.title}
+            titles[("conversation", c.pk)] = _("Practise: %(title)s") % {"title": translated(c, "title")}
         return titles
 
 
@@ -413,7 +414,7 @@ class AssignedModule:
 
     @property
     def title(self) -> str:
-        return self.conversation.title if self.conversation else self.module.title
+        return translated(self.conversation or self.module, "title")
 
     @property
     def url(self) -> str:

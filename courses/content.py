@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
@@ -37,6 +38,7 @@ from .models import (
 from .translations import (
     LANGUAGES,
     is_translation,
+    parse_conversation_translation,
     parse_extras_translation,
     parse_module_translation,
     parse_tracks_translation,
@@ -396,7 +398,14 @@ def _text_list(data: dict, key: str, path: Path, problems: Problems) -> list[str
 
 
 def parse_course(root: Path) -> ParsedCourse:
-    """Parse and validate the whole tree; raise ContentError listing every problem."""
+    """Parse and validate the whole tree; raise ContentError listing every problem. The
+    originals render in the course's language (the words a screen reader hears around a
+    citation or a chat), each translation in its own (courses.translations)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _parse_course(root)
+
+
+def _parse_course(root: Path) -> ParsedCourse:
     root = Path(root)
     problems = Problems(root)
     if not root.is_dir():
@@ -455,6 +464,17 @@ def parse_course(root: Path) -> ParsedCourse:
     }
     sources = {m.slug: {s["number"] for s in m.sources} for m in course.modules}
     course.conversations = parse_conversations(root / "conversations", problems, sources, AUDIENCES)
+    for conversation in course.conversations:
+        for language in LANGUAGES:
+            words = parse_conversation_translation(
+                conversation.path, conversation, language, problems, sources[conversation.module]
+            )
+            if words:
+                conversation.translations[language] = words
+    for path in sorted((root / "conversations").glob("*.*.yaml")):
+        original = path.with_name(path.name.split(".", 1)[0] + ".yaml")
+        if not original.exists():
+            problems.add(path, "file name", f"has no original conversation {original.name}")
     if problems.items:
         raise ContentError(problems.items)
     return course
@@ -637,6 +657,7 @@ def conversations_upsert(*, parsed: list[ParsedConversation], modules: dict[str,
                 "nodes": item.nodes,
                 "position": position,
                 "content_hash": item.content_hash,
+                "translations": item.translations,
                 "is_active": True,
             },
         )

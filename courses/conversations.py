@@ -20,7 +20,7 @@ the end walk a path (a string of choice keys, one per decision) through them at 
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .validation import SLUG_RE, Problems, read_yaml, render_checked, require, require_slug
@@ -55,6 +55,9 @@ class ParsedConversation:
     # or, for an ending, {node id: {"says": [...], "ending": "good", "title", "debrief_html"}}.
     nodes: dict
     content_hash: str
+    path: Path | None = None
+    # Language -> the words of its twin file (courses.translations.parse_conversation_translation)
+    translations: dict = field(default_factory=dict)
 
 
 def file_hash(path: Path) -> str:
@@ -70,7 +73,7 @@ def parse_conversations(
     parsed: list[ParsedConversation] = []
     if not folder.is_dir():
         return parsed
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(p for p in folder.glob("*.yaml") if len(p.suffixes) == 1):  # not a translation
         conversation = parse_conversation(path, problems, sources, audiences)
         if conversation is None:
             continue
@@ -127,7 +130,7 @@ def parse_conversation(
     return ParsedConversation(
         slug=slug, title=title.strip(), summary=summary.strip(), module=module, audiences=chosen,
         setting=setting.strip(), other=other.strip(), content_note=content_note.strip(), start=start,
-        nodes=nodes, content_hash=file_hash(path),
+        nodes=nodes, content_hash=file_hash(path), path=path,
     )  # fmt: skip
 
 

@@ -22,7 +22,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = settings.BASE_DIR / "certificates" / "fonts"
 CITATION_RE = re.compile(
-    r'<sup class="cite"><a [^>]*><span class="visually-hidden">source </span>\[(\d+)\]</a></sup>'
+    r'<sup class="cite"><a [^>]*><span class="visually-hidden">[^<]*</span>\[(\d+)\]</a></sup>'
 )
 ATTRIBUTE_RE = re.compile(r'\s(?:class|rel)="[^"]*"')
 INK = (33, 37, 41)
@@ -38,6 +38,7 @@ def printable_html(body_html: str) -> str:
 
 
 def handout_pdf(handout: Handout) -> bytes:
+    """The handout as it reads in the active language (pass a localised row)."""
     pdf = FPDF(orientation="P", unit="mm", format="letter")
     pdf.set_margins(16, 14, 16)
     pdf.set_auto_page_break(True, margin=12)
@@ -48,7 +49,7 @@ def handout_pdf(handout: Handout) -> bytes:
     pdf.set_title(handout.title)
     pdf.set_author("OnGuard")
     pdf.set_creator("OnGuard")
-    pdf.set_lang("en")
+    pdf.set_lang(getattr(handout, "language", "") or settings.LANGUAGE_CODE)
     pdf.add_page()
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "B", 15)

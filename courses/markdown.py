@@ -13,6 +13,7 @@ import re
 from html import escape
 
 import nh3
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
@@ -49,9 +50,10 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def _render_citation(self, tokens, idx, options, env) -> str:
     number = tokens[idx].meta["number"]
     env.setdefault("citations", []).append(number)
+    hidden = escape(_("source"))
     return (
         f'<sup class="cite"><a href="#source-{number}" class="cite-link">'
-        f'<span class="visually-hidden">source </span>[{number}]</a></sup>'
+        f'<span class="visually-hidden">{hidden} </span>[{number}]</a></sup>'
     )
 
 
@@ -73,12 +75,16 @@ def render_chat(source: str) -> str:
         name = match["name"].strip()
         if name not in names:
             names.append(name)
+        said = escape(_("said"))
         items.append(
             f'<li class="chat-msg {side}"><span class="chat-sender">{escape(name)}'
-            f'<span class="visually-hidden"> said</span>:</span> '
+            f'<span class="visually-hidden"> {said}</span>:</span> '
             f'<span class="chat-text">{escape(match["text"])}</span></li>'
         )
-    label = escape("Chat between " + " and ".join(names)) if names else "Chat"
+    # Words a screen reader hears, in the language the text is rendered in (a translation is
+    # rendered under its language: courses.translations).
+    together = (" " + _("and") + " ").join(names)
+    label = escape(_("Chat between %(names)s") % {"names": together}) if names else escape(_("Chat"))
     return f'<div class="chat"><ol class="chat-list" aria-label="{label}">{"".join(items)}</ol></div>\n'
 
 

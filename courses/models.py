@@ -277,6 +277,9 @@ class Conversation(models.Model):
     content_hash = models.CharField(max_length=64)
     is_active = models.BooleanField(default=True, help_text="False once removed from content/.")
     updated_at = models.DateTimeField(auto_now=True)
+    # Other languages' words for this conversation (title, summary, setting, other, content_note
+    # and the nodes' words, same graph), by language code (courses/translations.py).
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "slug"]

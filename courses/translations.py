@@ -25,6 +25,8 @@ from .validation import (
     split_front_matter,
 )
 
+SHORT_TITLE_MAX = 40  # as for an original (courses.content): a dashboard column's heading
+
 # The languages a translation may be in: every site language but the course's own.
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -44,6 +46,13 @@ def _text(data: dict, key: str, path: Path, problems: Problems, where="", *, req
         return ""
     value = require(data, key, str, path, problems, where)
     return " ".join((value or "").split()) if key != "narrative" else (value or "")
+
+
+def _short_title(data: dict, path: Path, problems: Problems, *, required: bool) -> str:
+    value = _text(data, "short_title", path, problems, required=required)
+    if len(value) > SHORT_TITLE_MAX:
+        problems.add(path, "short_title", f"must be text of at most {SHORT_TITLE_MAX} characters")
+    return value
 
 
 def _same_list(data: dict, key: str, original: list, path: Path, problems: Problems) -> list[str]:
@@ -71,6 +80,7 @@ def _parse_module_translation(parsed, path: Path, language: str, problems: Probl
     numbers = {s["number"] for s in parsed.sources if s["number"] is not None}
     module = {
         "title": _text(data, "title", path, problems, required=True),
+        "short_title": _short_title(data, path, problems, required=bool(parsed.short_title)),
         "summary": _text(data, "summary", path, problems, required=True),
         "content_note": _text(data, "content_note", path, problems, required=bool(parsed.content_note)),
         "objectives": _same_list(data, "objectives", parsed.objectives, path, problems),
@@ -157,6 +167,17 @@ def localize(*objects, language: str | None = None) -> bool:
     return complete
 
 
+def translated(obj, field: str, language: str | None = None) -> str:
+    """`obj`'s `field` in `language` (the active one by default), read from its translations
+    without changing `obj`: for rows shared between readers of different languages (a reminder
+    run, a dashboard), where `localize` would leave one reader's words on the next one's row."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    words = (getattr(obj, "translations", None) or {}).get(language) or {}
+    if field == "short_name":  # a module's short title, else its title
+        return words.get("short_title") or words.get("title") or obj.short_name
+    return words.get(field) or getattr(obj, field)
+
+
 def parse_extras_translation(root: Path, course, language: str, problems: Problems) -> dict:
     """Translations of the glossary (`glossary.<language>.yaml`: intro and terms by slug, in the
     original's order), the handouts and the pages (`<name>.<language>.md`: title, summary for a
@@ -216,3 +237,124 @@ def _parse_extras(root: Path, course, language: str, problems: Problems) -> dict
             "body_html": render_checked(body, path, "body", problems, numbers),
         }
     return result
+
+
+# --- Practice conversations --------------------------------------------------------------------
+
+CONVERSATION_WORDS = ("title", "summary", "setting", "other", "content_note")
+CONVERSATION_SAME = ("slug", "module", "audiences", "start")  # may be repeated, never changed
+NODE_WORDS = {"says", "choices", "title", "debrief", "ending"}
+CHOICE_WORDS = {"key", "text", "note", "next", "best", "loop"}
+
+
+def parse_conversation_translation(
+    original_path: Path, parsed, language: str, problems: Problems, sources: set[int]
+) -> dict:
+    """`NN-slug.<language>.yaml` beside a conversation: its words (title, summary, setting, the
+    other person's name, content note, and each node's lines, choices' texts and notes, endings'
+    titles and debriefs) for the same graph. Node ids, choice keys and order, `next`, `best`,
+    `loop` and `ending` come from the original (a translation may repeat them, never change
+    them), each note and debrief cites the same sources as the original's. Returns the words with
+    the whole translated graph under "nodes"; {} when there is no translation."""
+    path = twin(original_path, language)
+    if not path.exists():
+        return {}
+    with translation.override(language):
+        return _parse_conversation_translation(original_path, path, parsed, problems, sources)
+
+
+def _parse_conversation_translation(
+    original_path: Path, path: Path, parsed, problems: Problems, sources: set[int]
+) -> dict:
+    data = read_yaml(path, problems) or {}
+    raw = read_yaml(original_path, problems) or {}
+    before = len(problems.items)
+    for name in sorted(set(data) - set(CONVERSATION_WORDS) - set(CONVERSATION_SAME) - {"nodes"}):
+        problems.add(path, str(name), "is not a field of a conversation")
+    for name in CONVERSATION_SAME:
+        if name in data and data[name] != raw.get(name):
+            problems.add(path, name, f"must be the original's ({raw.get(name)!r}) or left out")
+    words = {name: _text(data, name, path, problems, required=True) for name in CONVERSATION_WORDS}
+    if len(words["other"]) > 60:
+        problems.add(path, "other", "must be a short name (at most 60 characters)")
+    nodes = data.get("nodes")
+    if not isinstance(nodes, dict) or set(nodes) != set(parsed.nodes):
+        problems.add(path, "nodes", "must have the original's nodes, by id")
+        return {}
+    raw_nodes = raw.get("nodes") or {}
+    translated_nodes = {}
+    for node_id, node in parsed.nodes.items():
+        translated_nodes[node_id] = _node_twin(
+            path, problems, node_id, node, raw_nodes[node_id], nodes[node_id], sources
+        )
+    if len(problems.items) != before:
+        return {}
+    return {**words, "nodes": translated_nodes}
+
+
+def _node_twin(
+    path: Path, problems: Problems, node_id: str, node: dict, raw: dict, data, numbers: set[int]
+) -> dict:
+    where = f"nodes.{node_id}"
+    if not isinstance(data, dict):
+        problems.add(path, where, "must be a mapping like the original's node")
+        return node
+    for name in sorted(set(data) - NODE_WORDS):
+        problems.add(path, f"{where}.{name}", "is not a field of a node")
+    says = data.get("says")
+    if not isinstance(says, list) or len(says) != len(node["says"]):
+        problems.add(path, f"{where}.says", f"must have {len(node['says'])} lines, as the original")
+        says = node["says"]
+    elif not all(isinstance(line, str) and line.strip() for line in says):
+        problems.add(path, f"{where}.says", "must be lines of text")
+    result = {**node, "says": [str(line).strip() for line in says]}
+    if "ending" in node:
+        if "choices" in data:
+            problems.add(path, f"{where}.choices", "the original node is an ending, without choices")
+        if data.get("ending", node["ending"]) != node["ending"]:
+            problems.add(path, f"{where}.ending", f"must be the original's ({node['ending']!r})")
+        result["title"] = _text(data, "title", path, problems, where, required=True)
+        result["debrief_html"] = render_twin(
+            str(data.get("debrief") or ""),
+            raw["debrief"],
+            path,
+            f"{where}.debrief",
+            problems,
+            numbers,
+            inline=True,
+        )
+        return result
+    for name in ("ending", "title", "debrief"):
+        if name in data:
+            problems.add(path, f"{where}.{name}", "the original node has choices, not an ending")
+    choices = data.get("choices")
+    if not isinstance(choices, list) or len(choices) != len(node["choices"]):
+        problems.add(path, f"{where}.choices", f"must have {len(node['choices'])} choices, as the original")
+        return result
+    result["choices"] = [
+        _choice_twin(path, problems, f"{where}.choices[{i}]", original, raw["choices"][i], item, numbers)
+        for i, (original, item) in enumerate(zip(node["choices"], choices, strict=True))
+    ]
+    return result
+
+
+def _choice_twin(
+    path: Path, problems: Problems, where: str, original: dict, raw: dict, item, numbers: set[int]
+) -> dict:
+    if not isinstance(item, dict):
+        problems.add(path, where, "must be a mapping with key, text and note")
+        return original
+    for name in sorted(set(item) - CHOICE_WORDS):
+        problems.add(path, f"{where}.{name}", "is not a field of a choice")
+    if item.get("key") != original["key"]:
+        problems.add(path, f"{where}.key", f"must be {original['key']!r}, the original's key in this place")
+    for name in ("next", "best", "loop"):
+        if name in item and item[name] != original[name]:
+            problems.add(path, f"{where}.{name}", f"must be the original's ({original[name]!r}) or left out")
+    return {
+        **original,
+        "text": _text(item, "text", path, problems, where, required=True),
+        "note_html": render_twin(
+            str(item.get("note") or ""), raw["note"], path, f"{where}.note", problems, numbers, inline=True
+        ),
+    }

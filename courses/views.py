@@ -46,7 +46,7 @@ from .services import (
     next_step_url,
     recent_module,
 )
-from .translations import localize
+from .translations import localize, translated
 
 
 @require_GET
@@ -105,7 +105,9 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "untranslated": not translated,
-        "handouts": list(module.handouts.filter(is_active=True).only("slug", "title", "audience")),
+        "handouts": list(
+            module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations")
+        ),
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
@@ -167,7 +169,7 @@ def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> H
     module = get_module(slug)
     lesson = get_lesson(module, lesson_slug)
     if lesson_complete(user=request.user, lesson=lesson):
-        messages.success(request, _("Well done: you have completed “%s”.") % module.title)
+        messages.success(request, _("Well done: you have completed “%s”.") % translated(module, "title"))
         return redirect(module)
     return redirect(next_step_url(user=request.user, module=module))
 
@@ -210,6 +212,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 def practice_intro(request: HttpRequest, slug: str) -> HttpResponse:
     """The situation and the content note, with the choice to start, continue or skip."""
     conversation = get_conversation(slug)
+    translated_here = localize(conversation, conversation.module)
     practice = practice_for(user=request.user, conversation=conversation)
     path = current_path(practice=practice, session=request.session, conversation=conversation)
     context = {
@@ -217,6 +220,7 @@ def practice_intro(request: HttpRequest, slug: str) -> HttpResponse:
         "module": conversation.module,
         "state": practice_state(conversation=conversation, path=path),
         "practice": practice,
+        "untranslated": not translated_here,
     }
     return render(request, "courses/practice_intro.html", context)
 
@@ -243,8 +247,15 @@ def practice_play(request: HttpRequest, slug: str) -> HttpResponse:
     practice_adopt_guest_path(user=request.user, session=request.session, conversation=conversation)
     practice = practice_for(user=request.user, conversation=conversation)
     path = current_path(practice=practice, session=request.session, conversation=conversation)
+    # The translation has the same graph (the loader checked it), so the path walks either one.
+    untranslated = not localize(conversation, conversation.module)
     state = practice_state(conversation=conversation, path=path)
-    context = {"conversation": conversation, "module": conversation.module, "state": state}
+    context = {
+        "conversation": conversation,
+        "module": conversation.module,
+        "state": state,
+        "untranslated": untranslated,
+    }
     if not state.is_ending:
         return render(request, "courses/practice_play.html", context)
     context["practice"] = practice
@@ -343,6 +354,7 @@ def handout_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def handout_pdf_download(request: HttpRequest, slug: str) -> HttpResponse:
     handout = get_handout(slug)
+    localize(handout)
     response = HttpResponse(handout_pdf(handout), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="onguard-{handout.slug}.pdf"'
     return response

@@ -65,3 +65,41 @@ def test_a_spanish_speaking_parent_reads_answers_and_gets_help_in_spanish(tab):
     tab.goto(base + "/help/")
     expect(tab.get_by_text("oprima 2", exact=False).first).to_be_visible()
     check(tab, "help")
+
+
+def test_practice_a_certificate_and_the_about_pages_read_in_spanish(tab, parent_es):
+    from certificates.models import Certificate
+    from tests.steps import complete_module
+
+    base = tab.base_url
+    tab.goto(base + "/accounts/login/?next=/practice/threat-to-share/")
+    tab.get_by_label("Correo electrónico").fill("sofia@example.org")
+    tab.get_by_label("Contraseña").fill("a-long-test-password")
+    tab.get_by_role("button", name="Iniciar sesión").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Su hijo dice que alguien lo está amenazando")
+    assert tab.locator(".untranslated-note").count() == 0
+    check(tab, "practice intro")
+    tab.get_by_role("link", name="Empezar la conversación").click()
+    expect(tab.get_by_text("Oye. ¿Puedo hablar contigo?")).to_be_visible()
+    tab.get_by_role("button", name=re.compile("Aquí estoy. Ven, siéntate.")).click()
+    expect(tab.get_by_text("Me dieron una hora.")).to_be_visible()
+    check(tab, "practice turn")
+
+    complete_module(parent_es, "sextortion")
+    certificate = Certificate.objects.get(user=parent_es, module__slug="sextortion")
+    tab.goto(base + "/certificates/")
+    expect(
+        tab.get_by_role("heading", name="Sextorsión: qué es y qué hacer en la primera hora")
+    ).to_be_visible()
+    check(tab, "certificates")
+    tab.goto(base + certificate.get_absolute_url())
+    expect(tab.get_by_text("Sofía Ñúñez")).to_be_visible()
+    expect(tab.get_by_text("Sextorsión: qué es y qué hacer en la primera hora")).to_be_visible()
+    check(tab, "verification")
+
+    tab.goto(base + "/about/how-this-course-was-made/")
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Cómo se hizo este curso")
+    check(tab, "how this course was made")
+    tab.goto(base + "/handouts/staff-disclosure-and-reporting-card/")
+    expect(tab.get_by_text("No prometa guardar el secreto.")).to_be_visible()
+    check(tab, "staff handout")

@@ -135,7 +135,7 @@ def course_problems(root: Path) -> list[str]:
             split = split_front_matter(text)
             if split and (value := grade(split[1])) > MAX_GRADE:
                 problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
-    for path in sorted((root / "conversations").glob("*.yaml")):
+    for path in sorted(p for p in (root / "conversations").glob("*.yaml") if not is_translation(p)):
         conversation_problems(path, problems)
     _check_extras(root, problems)
     return problems
@@ -198,7 +198,25 @@ def spanish_problems(root: Path) -> list[str]:
         if path.suffix == ".md" and (split := split_front_matter(text)):
             if (value := ease_es(split[1])) < MIN_EASE_ES:
                 problems.append(f"{name}: Fernández-Huerta {value:.0f} is below {MIN_EASE_ES:g}")
+        if path.parent.name == "conversations":
+            words = "\n\n".join(str(line) for line in conversation_prose(yaml.safe_load(text))[0])
+            if (value := ease_es(words)) < MIN_EASE_ES:
+                problems.append(f"{name}: Fernández-Huerta {value:.0f} is below {MIN_EASE_ES:g}")
     return problems
+
+
+def conversation_prose(data: dict) -> tuple[list[str], list[str]]:
+    """A conversation's lines, choices, notes, ending titles and debriefs; and its endings."""
+    prose_lines, endings = [], []
+    for node in (data.get("nodes") or {}).values():
+        prose_lines += node.get("says", [])
+        for choice in node.get("choices", []):
+            prose_lines += [choice.get("text", ""), choice.get("note", "")]
+        if "ending" in node:
+            endings.append(node["ending"])
+        if "debrief" in node:
+            prose_lines += [node.get("title", "") + ".", node.get("debrief", "")]
+    return prose_lines, endings
 
 
 def conversation_problems(path: Path, problems: list[str]) -> None:
@@ -208,14 +226,7 @@ def conversation_problems(path: Path, problems: list[str]) -> None:
     data = yaml.safe_load(path.read_text())
     for text in _texts(data):
         _check_text(name, text, problems)
-    prose_lines, endings = [], []
-    for node in (data.get("nodes") or {}).values():
-        prose_lines += node.get("says", [])
-        for choice in node.get("choices", []):
-            prose_lines += [choice.get("text", ""), choice.get("note", "")]
-        if "ending" in node:
-            endings.append(node["ending"])
-            prose_lines += [node.get("title", "") + ".", node.get("debrief", "")]
+    prose_lines, endings = conversation_prose(data)
     if (value := grade("\n\n".join(str(line) for line in prose_lines))) > MAX_GRADE:
         problems.append(f"{name}: Flesch-Kincaid grade {value:.1f} is above {MAX_GRADE:g}")
     for kind in ("good", "poor"):

@@ -52,6 +52,19 @@ def test_the_four_practice_conversations_load_with_their_modules(db):
         assert walk(conversation.nodes, conversation.start, keys)[-1].node["ending"] == "good"
 
 
+def test_every_conversation_of_a_parent_track_module_has_a_spanish_twin(db):
+    from courses.models import Track
+
+    course_load(root=SHIPPED_CONTENT)
+    parent = set(Track.objects.get(slug="parent").track_modules.values_list("module__slug", flat=True))
+    conversations = Conversation.objects.filter(module__slug__in=parent)
+    assert conversations.count() == 3
+    for conversation in conversations:
+        spanish = conversation.translations["es"]
+        assert set(spanish["nodes"]) == set(conversation.nodes), conversation.slug
+        assert spanish["title"] != conversation.title
+
+
 def test_shipped_course_meets_the_content_standards():
     assert course_problems(SHIPPED_CONTENT) == []
 
@@ -201,3 +214,19 @@ def test_the_spanish_standards_catch_a_banned_term_and_hard_text(tree):
     problems = spanish_problems(tree)
     assert any("pornografía infantil" in p for p in problems)
     assert any("Fernández-Huerta" in p for p in problems)
+
+
+def test_the_spanish_standards_catch_hard_text_in_a_conversation(tree):
+    from .quality import spanish_problems
+
+    assert spanish_problems(tree) == []
+    twin = tree / "conversations" / "01-first-talk.es.yaml"
+    hard = (
+        "La instrumentalización interinstitucional de responsabilidades jurisdiccionales "
+        "complementarias obstaculiza sistemáticamente la coordinación administrativa."
+    )
+    text = twin.read_text()
+    for line in ("Suena frío.", "Suena a culpa.", "Reporte pronto.[^1]", "Bueno. Gracias."):
+        text = text.replace(line, hard + (" [^1]" if "[^1]" in line else ""))
+    twin.write_text(text)
+    assert any("01-first-talk.es.yaml: Fernández-Huerta" in p for p in spanish_problems(tree))

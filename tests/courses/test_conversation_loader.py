@@ -72,6 +72,7 @@ def test_a_removed_file_retires_the_conversation_but_keeps_practice(db, tree, pa
     conversation = Conversation.objects.get(slug="first-talk")
     practice_choose(user=parent, session={}, conversation=conversation, step=0, node="hello", key="b")
     (tree / FILE).unlink()
+    (tree / FILE.replace(".yaml", ".es.yaml")).unlink()  # its translation goes with it
     course_load(root=tree)
     conversation.refresh_from_db()
     assert conversation.is_active is False

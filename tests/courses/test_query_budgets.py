@@ -96,3 +96,34 @@ def test_page_query_budget(sized, page, assert_query_count):
 def test_anonymous_home_query_budget(sized, client, assert_query_count):
     with assert_query_count(BUDGETS["home_anonymous"]):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True)
+@pytest.mark.parametrize("page", ["home", "module", "lesson", "my_learning"])
+def test_a_spanish_learner_s_pages_keep_the_same_budget(sized, page, parent, assert_query_count):
+    """Localising titles reads the rows' translations already fetched: no query more."""
+    client, attempt = sized
+    parent.language = "es"
+    parent.save(update_fields=["language"])
+    with assert_query_count(BUDGETS[page]):
+        response = client.get(urls(attempt)[page])
+    assert response.status_code == 200 and '<html lang="es">' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_practice_pages_keep_their_budget_in_either_language(
+    course, parent, language, assert_query_count
+):
+    """session, user + conversation with its module(1) + the learner's practice(1); the debrief
+    adds the module's sources(1). The same in Spanish: the twin comes with the row."""
+    from tests.steps import practise
+
+    parent.language = language
+    parent.save(update_fields=["language"])
+    client = Client()
+    client.force_login(parent)
+    with assert_query_count(4):
+        assert client.get(reverse("courses:practice", args=["first-talk"])).status_code == 200
+    practise(parent, "first-talk")
+    with assert_query_count(5):
+        assert client.get(reverse("courses:practice_play", args=["first-talk"])).status_code == 200

@@ -113,6 +113,14 @@ PAGES = [
     ("accounts:profile", []),
     ("certificates:mine", []),
     ("courses:glossary", []),
+    ("courses:practice", ["first-talk"]),
+    ("courses:practice_play", ["first-talk"]),
+    ("courses:handouts", []),
+    ("courses:handout", ["family-sheet"]),
+    ("courses:how_made", []),
+    ("courses:warning_signs", []),
+    ("certificates:verify", []),
+    ("courses:outside_us", []),
 ]
 
 
@@ -142,6 +150,35 @@ def test_no_english_leaks_into_a_spanish_page(parent, name, args):
     assert _english_leaks(response.content.decode()) == []
 
 
+def test_no_english_leaks_into_a_finished_practice_or_a_certificate(parent):
+    """The pages a Spanish-speaking parent reaches after doing something: a practice debrief,
+    a certificate's list, its public verification page."""
+    parent.language = "es"
+    parent.save(update_fields=["language"])
+    client = client_for(parent)
+    play = reverse("courses:practice_play", args=["first-talk"])
+    for step, (node, key) in enumerate([("hello", "b"), ("tells", "c"), ("secret", "a"), ("evidence", "d")]):
+        client.post(play, {"step": step, "node": node, "choice": key})
+    complete_module(parent, "first-steps")
+    certificate = parent.certificates.get(module__slug="first-steps")
+    for url in (play, reverse("certificates:mine"), certificate.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert _english_leaks(page) == [], url
+        assert 'lang="en"' not in page.split("<main", 1)[1], url
+
+
+def test_a_spanish_speaking_admin_s_dashboard_leaks_no_english(org_a, owner, member):
+    from tests.steps import assign
+
+    owner.language = "es"
+    owner.save(update_fields=["language"])
+    assign(org_a, owner, slugs=["first-steps"], conversations=["first-talk"])
+    for name in ("compliance:dashboard", "compliance:assignments", "compliance:assignment_new"):
+        page = client_for(owner).get(reverse(name, args=[org_a.slug])).content.decode()
+        assert _english_leaks(page) == [], name
+        assert "First steps" not in page.split("<main", 1)[1], name
+
+
 def test_the_leak_check_catches_english(parent):
     response = client_for(parent).get(reverse("courses:help"))
     assert _english_leaks(response.content.decode()) != []
@@ -159,3 +196,46 @@ def test_the_shipped_glossary_handouts_and_warning_signs_read_in_spanish(client,
     assert 'lang="en"' not in signs.split("<main", 1)[1] and "señales" in signs.lower()
     handouts = client.get(reverse("courses:handouts"), **ES).content.decode()
     assert "amenaza" in handouts.lower()
+    assert "Guía rápida para el personal escolar" in handouts
+    staff = client.get(reverse("courses:handout", args=["staff-disclosure-and-reporting-card"]), **ES)
+    staff = staff.content.decode().split("<main", 1)[1]
+    assert "No prometa guardar el secreto." in staff and 'lang="en"' not in staff
+    made = client.get(reverse("courses:how_made"), **ES).content.decode().split("<main", 1)[1]
+    assert "Cómo se hizo este curso" in made and 'lang="en"' not in made
+    assert "Sextorsión: qué es y qué hacer en la primera hora" in made  # the sources' modules
+
+
+def test_the_shipped_handouts_print_in_spanish(client, db):
+    import io
+
+    from pypdf import PdfReader
+
+    from courses.content import course_load
+    from tests.conftest import SHIPPED_CONTENT
+
+    course_load(root=SHIPPED_CONTENT)
+    for slug, words in [
+        ("staff-disclosure-and-reporting-card", "No prometa guardar el secreto."),
+        ("if-someone-threatens-to-share-a-picture", "No estás en problemas."),
+    ]:
+        pdf = client.get(reverse("courses:handout_pdf", args=[slug]), **ES).content
+        reader = PdfReader(io.BytesIO(pdf))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        assert len(reader.pages) == 1, slug
+        assert words in text, slug
+        assert "Dónde pedir ayuda" in text or "ayuda" in text.lower(), slug
+
+
+def test_a_chat_in_a_spanish_text_is_announced_in_spanish(db):
+    from django.utils import translation
+
+    from courses.markdown import render_full
+
+    source = "```chat\n< Maya: hola\n> Jay: hola\n```\nUn dato.[^1]"
+    with translation.override("es"):
+        html = render_full(source)[0]
+    assert 'aria-label="Chat entre Maya y Jay"' in html and "> dijo</span>" in html
+    assert '<span class="visually-hidden">fuente </span>[1]' in html
+    with translation.override("en"):
+        english = render_full(source)[0]
+    assert 'aria-label="Chat between Maya and Jay"' in english
