@@ -326,6 +326,7 @@ def progress_export(*, user) -> dict:
                 "last_lesson": p.last_lesson.slug if p.last_lesson else None,
                 "last_activity_at": p.last_activity_at.isoformat(),
                 "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+                "facilitated_on": p.facilitated_on.isoformat() if p.facilitated_on else None,
             }
             for p in modules
         ],

@@ -5,6 +5,7 @@ file and field when they are wrong."""
 
 import csv
 import io
+import json
 import shutil
 from datetime import timedelta
 
@@ -115,3 +116,16 @@ def test_bad_discussion_prompts_name_file_and_field(db, tree, file, new, expecte
     with pytest.raises(ContentError) as caught:
         course_load(root=tree)
     assert any(expected in problem for problem in caught.value.problems), caught.value.problems
+
+
+def test_the_attendees_data_export_lists_the_session(credited, member):
+    data = json.loads(client_for(member).post(reverse("accounts:data_export")).content)
+    assert data["facilitated_sessions_attended"] == [
+        {
+            "module": "first-steps",
+            "organisation": "School A",
+            "how": "code",
+            "at": credited.attendances.get().at.isoformat(),
+        }
+    ]
+    assert data["modules"][0]["facilitated_on"] == timezone.localdate(credited.starts_at).isoformat()
