@@ -270,3 +270,33 @@ def test_ended_session_detail_shows_no_roster(org_a, owner, session):
         client_for(owner).get(reverse("facilitation:detail", args=[org_a.slug, session.key])).content.decode()
     )
     assert "End the session" not in content and "Save attendance" not in content
+
+
+def test_session_list_query_budget_does_not_grow_with_sessions(org_a, owner, module, assert_query_count):
+    client = client_for(owner)
+    url = reverse("facilitation:list", args=[org_a.slug])
+    start = timezone.now()
+    # Django session, user, membership + organisation, count for the paginator, the page's sessions
+    for n in (1, 4):
+        while Session.objects.count() < n:
+            session_create(
+                organisation=org_a,
+                actor=owner,
+                module=module,
+                facilitator=owner,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+            )
+        with assert_query_count(5):
+            response = client.get(url)
+        assert response.content.decode().count("First steps") == n
+
+
+def test_owner_sets_the_quiz_policy_on_the_settings_page(org_a, owner):
+    client = client_for(owner)
+    url = reverse("orgs:settings", args=[org_a.slug])
+    assert "Facilitated sessions need each attendee" in client.get(url).content.decode()
+    data = {"name": org_a.name, "kind": org_a.kind, "facilitated_needs_quiz": "on"}
+    assert client.post(url, data).status_code == 302
+    org_a.refresh_from_db()
+    assert org_a.facilitated_needs_quiz is True
