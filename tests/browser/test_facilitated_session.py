@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.services import membership_add, membership_set_role, organisation_create
 from courses.content import course_load
-from tests.browser.test_accessibility import session_cookie
+from tests.browser.test_accessibility import audit_page, session_cookie
 from tests.conftest import FIXTURE_CONTENT, make_user
 from tests.steps import assign
 
@@ -117,3 +117,57 @@ def test_wrong_code_is_explained_without_javascript_on_a_narrow_phone(browser, l
     phone.get_by_role("button", name="Join").click()
     expect(phone.get_by_text("No session is open with this code")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_session_pages_pass_axe_and_fit_the_screen(browser, live_server, room, width):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import Module
+    from facilitation.services import attendance_join, session_create
+
+    org, lead, fay, attendees = room
+    start = timezone.now() - timedelta(minutes=1)
+    session = session_create(
+        organisation=org,
+        actor=fay,
+        module=Module.objects.get(slug="first-steps"),
+        facilitator=fay,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    attendance_join(user=attendees[0], code=session.code)
+    base = f"/orgs/{org.slug}/sessions/"
+    pages = [
+        ("sessions", base, fay, None),
+        ("new session with errors", base + "new/", fay, click("Create session")),
+        ("session", f"{base}{session.key}/", fay, None),
+        ("join with an error", "/session/join/", attendees[1], fill_wrong_code),
+    ]
+    pages += [(f"presenter {n}", f"{base}{session.key}/present/{n}/", fay, None) for n in range(1, 10)]
+    problems: list[str] = []
+    foreign: list[str] = []
+    for label, path, user, action in pages:
+        found, requests = audit_page(
+            browser, live_server.url, path, label=label, width=width, user=user, action=action, status=None
+        )
+        problems += found
+        foreign += requests
+    assert not problems, "\n".join(problems)
+    assert not foreign
+
+
+def click(name):
+    def action(page):
+        if name == "Create session":
+            page.get_by_label("Joining stays open for (minutes)").fill("")
+        page.get_by_role("button", name=name).click()
+
+    return action
+
+
+def fill_wrong_code(page):
+    page.get_by_label("Session code").fill("ZZZZZZ")
+    page.get_by_role("button", name="Join").click()
