@@ -12,7 +12,9 @@ from .services import MAX_MINUTES, facilitators_of
 
 class SessionForm(forms.Form):
     module = forms.ModelChoiceField(label=_("Module"), queryset=Module.objects.none())
-    facilitator = forms.ModelChoiceField(label=_("Run by"), queryset=Membership.objects.none())
+    facilitator = forms.ModelChoiceField(
+        label=_("Run by"), queryset=Membership.objects.none(), to_field_name="key"
+    )
     starts_at = forms.DateTimeField(
         label=_("Attendees can join from"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -29,7 +31,7 @@ class SessionForm(forms.Form):
             facilitators = facilitators.filter(pk=membership.pk)
         self.fields["facilitator"].queryset = facilitators
         self.fields["facilitator"].label_from_instance = lambda m: m.label
-        self.fields["facilitator"].initial = membership.pk
+        self.fields["facilitator"].initial = membership.key
         self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     @property

@@ -98,11 +98,11 @@ def test_facilitator_can_only_name_themself_as_the_one_running_it(org_a, owner, 
     owner_membership = org_a.memberships.get(user=owner)
     data = {"module": module.pk, "starts_at": "2030-01-01T10:00", "minutes": 60}
     response = client.post(
-        reverse("facilitation:new", args=[org_a.slug]), {**data, "facilitator": owner_membership.pk}
+        reverse("facilitation:new", args=[org_a.slug]), {**data, "facilitator": owner_membership.key}
     )
     assert response.status_code == 200 and not Session.objects.exists()
     mine = org_a.memberships.get(user=facilitator)
-    response = client.post(reverse("facilitation:new", args=[org_a.slug]), {**data, "facilitator": mine.pk})
+    response = client.post(reverse("facilitation:new", args=[org_a.slug]), {**data, "facilitator": mine.key})
     created = Session.objects.get()
     assert (
         response.status_code == 302
