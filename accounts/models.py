@@ -133,6 +133,7 @@ class Organisation(models.Model):
     facilitated_needs_quiz = models.BooleanField(
         _("facilitated sessions need each attendee's own quiz pass"),
         default=False,
+        db_default=False,
         help_text=_(
             "If ticked, attending a facilitated session counts the lessons as read, and the module "
             "and its certificate wait until the attendee passes the quiz themselves."

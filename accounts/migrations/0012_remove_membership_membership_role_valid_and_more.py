@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='facilitated_needs_quiz',
-            field=models.BooleanField(default=False, help_text='If ticked, attending a facilitated session counts the lessons as read, and the module and its certificate wait until the attendee passes the quiz themselves.', verbose_name="facilitated sessions need each attendee's own quiz pass"),
+            field=models.BooleanField(db_default=False, default=False, help_text='If ticked, attending a facilitated session counts the lessons as read, and the module and its certificate wait until the attendee passes the quiz themselves.', verbose_name="facilitated sessions need each attendee's own quiz pass"),
         ),
         migrations.AlterField(
             model_name='membership',

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='certificate',
             name='facilitator_name',
-            field=models.CharField(blank=True, max_length=150),
+            field=models.CharField(blank=True, db_default="", max_length=150),
         ),
     ]

@@ -72,7 +72,7 @@ def test_certificate_verification_page_says_facilitated(credited, member):
 
 
 def test_discussion_prompts_load_in_both_languages(course):
-    lesson = Lesson.objects.get(module__slug="first-steps", slug="intro")
+    lesson = Lesson.objects.get(module__slug="first-steps", slug="signs")
     assert lesson.discussion[0].startswith("What would make a child")
     with translation.override("es"):
         localize(lesson)
@@ -90,20 +90,20 @@ def tree(tmp_path):
     "file, new, expected",
     [
         (
-            "01-intro.md",
+            "02-signs.md",
             "discussion: just one line",
-            "01-intro.md: discussion: must be a list of lines of text",
+            "02-signs.md: discussion: must be a list of lines of text",
         ),
         (
-            "01-intro.md",
+            "02-signs.md",
             "discussion: [a, b, c, d, e, f]",
-            "01-intro.md: discussion: has 6 prompts; at most 5",
+            "02-signs.md: discussion: has 6 prompts; at most 5",
         ),
-        ("01-intro.md", f"discussion: [{'x' * 301}]", "discussion[0]: is longer than 300 characters"),
+        ("02-signs.md", f"discussion: [{'x' * 301}]", "discussion[0]: is longer than 300 characters"),
         (
-            "01-intro.es.md",
+            "02-signs.es.md",
             "discussion: [una]",
-            "01-intro.es.md: discussion: has 1 items but the original has 2",
+            "02-signs.es.md: discussion: has 1 items but the original has 2",
         ),
     ],
 )
