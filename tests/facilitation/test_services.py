@@ -12,7 +12,7 @@ from accounts.models import Membership
 from accounts.services import membership_add, membership_set_role
 from certificates.models import Certificate
 from courses.models import Module, ModuleProgress
-from facilitation.models import Attendance
+from facilitation.models import Attendance, Session
 from facilitation.services import (
     attendance_join,
     attendance_set_roster,
@@ -55,11 +55,17 @@ def test_ending_credits_each_attendee_with_module_and_certificate(org_a, owner, 
     assert certificate.facilitated_on == progress.facilitated_on
 
 
-def test_ending_twice_credits_once(org_a, owner, member, module):
-    session = new_session(org_a, owner, module)
+def test_ending_twice_credits_once_and_keeps_the_first_end(monkeypatch, org_a, owner, member, module):
+    clock = Clock(monkeypatch, timezone.now())
+    session = new_session(org_a, owner, module, start=clock.now - timedelta(minutes=5))
     attendance_join(user=member, code=session.code)
     assert session_end(session=session) == 1
-    assert session_end(session=session) == 0
+    ended = session.ended_at
+    clock.advance(minutes=3)
+    stale = Session.objects.get(pk=session.pk)  # another tab's copy
+    stale.ended_at = None
+    assert session_end(session=stale) == 0
+    assert Session.objects.get(pk=session.pk).ended_at == ended
     assert Certificate.objects.filter(user=member, module=module).count() == 1
 
 
