@@ -128,6 +128,17 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Leave empty if completions never expire."),
     )
+    # Attendees of a facilitated group session: False credits the module (and its certificate)
+    # when the session ends; True records attendance and waits for each attendee's own quiz pass.
+    facilitated_needs_quiz = models.BooleanField(
+        _("facilitated sessions need each attendee's own quiz pass"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "If ticked, attending a facilitated session counts the lessons as read, and the module "
+            "and its certificate wait until the attendee passes the quiz themselves."
+        ),
+    )
     join_code = models.CharField(max_length=64, unique=True, default=new_token)
     join_enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -157,6 +168,8 @@ class Membership(models.Model):
         OWNER = "owner", _("Owner")
         ADMIN = "admin", _("Admin")
         MEMBER = "member", _("Member")
+        # A member who may also run facilitated group sessions (facilitation app), nothing else.
+        FACILITATOR = "facilitator", _("Facilitator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -168,7 +181,8 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=["owner", "admin", "member"]), name="membership_role_valid"
+                condition=models.Q(role__in=["owner", "admin", "member", "facilitator"]),
+                name="membership_role_valid",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "role"], name="membership_org_role")]
@@ -179,9 +193,16 @@ class Membership(models.Model):
     # The roles that administer an organisation (its pages, people, assignments, certificates).
     ADMIN_ROLES = ("owner", "admin")
 
+    # The roles that may run facilitated group sessions for the organisation.
+    FACILITATOR_ROLES = ("owner", "admin", "facilitator")
+
     @property
     def is_admin(self) -> bool:
         return self.role in self.ADMIN_ROLES
+
+    @property
+    def can_facilitate(self) -> bool:
+        return self.role in self.FACILITATOR_ROLES
 
     @property
     def label(self) -> str:

@@ -49,6 +49,18 @@ def user_export(*, user: User) -> dict:
             }
             for c in user.certificates.order_by("issued_at")
         ],
+        # Facilitated group sessions attended (the facilitation app's rows, by their relation).
+        "facilitated_sessions_attended": [
+            {
+                "module": a.session.module.slug,
+                "organisation": a.session.organisation.name,
+                "how": a.how,
+                "at": a.at.isoformat(),
+            }
+            for a in user.attendances.select_related("session__module", "session__organisation").order_by(
+                "at"
+            )
+        ],
     }
 
 

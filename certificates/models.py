@@ -86,6 +86,9 @@ class Certificate(models.Model):
     issuer_name = models.CharField(max_length=200)
     signatory_name = models.CharField(max_length=150, blank=True)
     signatory_title = models.CharField(max_length=150, blank=True)
+    # A module completed in a facilitated group session: who ran it and when, as printed.
+    facilitator_name = models.CharField(max_length=150, blank=True, db_default="")
+    facilitated_on = models.DateField(null=True, blank=True)
 
     completed_at = models.DateTimeField(help_text="When the learner completed the item.")
     issued_at = models.DateTimeField()

@@ -198,17 +198,33 @@ def tracks_completed(*, user, module: Module) -> list[Track]:
 def certificate_issue_for_completion(*, user, module: Module) -> list[Certificate]:
     """Certify a module completion, and any track it completes. Idempotent: returns the
     certificates that cover this completion, issuing only those that do not exist yet."""
-    progress = ModuleProgress.objects.get(user=user, module=module)
+    progress = ModuleProgress.objects.select_related("facilitated_by").get(user=user, module=module)
     if progress.completed_at is None:
         return []
-    certificates = [certificate_issue(user=user, module=module, completed_at=progress.completed_at)]
+    facilitated = {}
+    if progress.facilitated_on is not None:
+        facilitator = progress.facilitated_by
+        facilitated = {
+            "facilitator_name": (facilitator.name or facilitator.email) if facilitator else "",
+            "facilitated_on": progress.facilitated_on,
+        }
+    certificates = [
+        certificate_issue(
+            user=user, module=module, completed_at=progress.completed_at, facilitated=facilitated
+        )
+    ]
     for track in tracks_completed(user=user, module=module):
         certificates.append(certificate_issue(user=user, track=track, completed_at=progress.completed_at))
     return certificates
 
 
 def certificate_issue(
-    *, user, completed_at: datetime, module: Module | None = None, track: Track | None = None
+    *,
+    user,
+    completed_at: datetime,
+    module: Module | None = None,
+    track: Track | None = None,
+    facilitated: dict | None = None,
 ) -> Certificate:
     """The live certificate for this learner and item that covers `completed_at`, issued now if
     there is none: the first (cycle 1), or the next cycle once the last one has expired, or once
@@ -232,6 +248,7 @@ def certificate_issue(
         "item_titles": item_titles(module or track),
         "content_version": module.content_hash if module is not None else track_content_version(track),
         **_issuer_fields(issuer, completed_at),
+        **(facilitated or {}),
         **item,
     }
     return _create_with_fresh_code(

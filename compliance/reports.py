@@ -297,6 +297,14 @@ def _day(moment) -> str:
     return timezone.localdate(moment).isoformat() if moment else ""
 
 
+def _facilitated(cell: Cell) -> str:
+    """ "<facilitator>, <day>" when the completion came from a facilitated group session."""
+    if cell.facilitated is None:
+        return ""
+    name, day = cell.facilitated
+    return f"{name}, {day.isoformat()}"
+
+
 def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dict[int, str]) -> Iterator[str]:
     """The compliance report, one line per member and assigned module, generated as the rows
     stream from the database (constant memory)."""
@@ -312,6 +320,7 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
             _("Due date"),
             _("Completed on"),
             _("Expires on"),
+            _("Facilitated session"),
         ]
     )
     for row in member_rows(organisation=organisation, plan=plan):
@@ -327,6 +336,7 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
                 cell.due_date.isoformat() if cell.due_date else "",
                 _day(cell.completed_at),
                 _day(cell.expires_at),
+                _facilitated(cell),
             ]
             yield writer.writerow([csv_safe(v) for v in values])
 

@@ -68,6 +68,8 @@ class Cell:
     # The member has opened or completed something of the module: an overdue cell may or may not
     # have been started, and the dashboard tells "never started" apart from "overdue".
     started: bool = False
+    # Completed in a facilitated group session: (facilitator's name, session day), else None.
+    facilitated: tuple[str, date] | None = None
 
     @property
     def label(self) -> str:
@@ -85,11 +87,20 @@ def cell_status(
     today: date,
     now: datetime,
     practice: bool = False,
+    facilitated: tuple[str, date] | None = None,
 ) -> Cell:
     expires_at = completion_expires_at(completed_at, validity_months)
     started = started or completed_at is not None
     if completion_is_current(completed_at=completed_at, validity_months=validity_months, now=now):
-        return Cell(COMPLETED, due_date, completed_at, expires_at, practice=practice, started=True)
+        return Cell(
+            COMPLETED,
+            due_date,
+            completed_at,
+            expires_at,
+            practice=practice,
+            started=True,
+            facilitated=facilitated,
+        )
     if due_date is not None and today > due_date:
         return Cell(OVERDUE, due_date, expired_at=expires_at, practice=practice, started=started)
     return Cell(
@@ -325,7 +336,7 @@ def member_rows(
             user__memberships__organisation=organisation, module_id__in=plan.module_ids
         )
         .order_by(*by_user)
-        .values_list("user_id", "module_id", "completed_at")
+        .values_list("user_id", "module_id", "completed_at", "facilitated_by__name", "facilitated_on")
         .iterator(chunk_size=CHUNK)
         if plan.module_ids
         else []
@@ -354,7 +365,9 @@ def member_rows(
         )
         named_ids = {a for _m, a in named.take(membership_id)}
         extended = {a: d for _m, a, d in extensions.take(membership_id)}
-        done = {m: c for _u, m, c in progress.take(user_id)}
+        progress_rows = progress.take(user_id)
+        done = {m: c for _u, m, c, _f, _d in progress_rows}
+        facilitated = {m: (f or "", d) for _u, m, _c, f, d in progress_rows if d is not None}
         practised = {c: at for _u, c, at in practices.take(user_id)}
         dues: dict[int, list[date | None]] = {}
         practice_dues: dict[int, list[date | None]] = {}
@@ -375,6 +388,7 @@ def member_rows(
                     due_date=earliest(dues[module_id]),
                     today=today,
                     now=now,
+                    facilitated=facilitated.get(module_id),
                 )
         for conversation_id in plan.conversation_ids:
             if conversation_id in practice_dues:

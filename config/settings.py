@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "certificates",
     "lti_tool",
     "lti",
+    "facilitation",
 ]
 
 MIDDLEWARE = [

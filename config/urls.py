@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("", include("facilitation.urls")),
     path("orgs/", include("accounts.org_urls")),
     path("orgs/", include("compliance.urls")),
     path("orgs/", include("sso.urls")),

@@ -67,6 +67,7 @@ class ParsedLesson:
     content_note: str
     body_markdown: str
     body_html: str
+    discussion: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,9 +175,33 @@ def parse_lesson(path: Path, problems: Problems, sources: set[int]) -> ParsedLes
         problems.add(path, "content_note", "must be text")
         note = ""
     html = render_checked(body, path, "body", problems, sources)
+    discussion = parse_discussion(meta, path, problems)
     if title is None or minutes is None:
         return None
-    return ParsedLesson(slug, title, minutes, note.strip(), body, html)
+    return ParsedLesson(slug, title, minutes, note.strip(), body, html, discussion)
+
+
+# A facilitated session shows each prompt on its own screen, in large type: a few short ones.
+DISCUSSION_MAX_PROMPTS = 5
+DISCUSSION_MAX_CHARS = 300
+
+
+def parse_discussion(meta: dict, path: Path, problems: Problems) -> list[str]:
+    """The optional `discussion:` list of a lesson's front matter: questions for a group to talk
+    over in a facilitated session (at most five, each a line of up to 300 characters)."""
+    items = meta.get("discussion")
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        problems.add(path, "discussion", "must be a list of lines of text")
+        return []
+    if len(items) > DISCUSSION_MAX_PROMPTS:
+        problems.add(path, "discussion", f"has {len(items)} prompts; at most {DISCUSSION_MAX_PROMPTS}")
+    prompts = [" ".join(i.split()) for i in items]
+    for i, prompt in enumerate(prompts):
+        if len(prompt) > DISCUSSION_MAX_CHARS:
+            problems.add(path, f"discussion[{i}]", f"is longer than {DISCUSSION_MAX_CHARS} characters")
+    return prompts
 
 
 # A module's column header on the organisation dashboard: a few words, so that every module of
@@ -535,6 +560,7 @@ def course_load(*, root: Path) -> LoadReport:
                     "content_note": item.content_note,
                     "body_markdown": item.body_markdown,
                     "body_html": item.body_html,
+                    "discussion": item.discussion,
                     "translations": {
                         lang: t["lessons"][item.slug]
                         for lang, t in parsed.translations.items()

@@ -86,6 +86,8 @@ class Lesson(models.Model):
     body_markdown = models.TextField()
     # Rendered and sanitised once at load time, never per request.
     body_html = models.TextField()
+    # Questions for a group to talk over, shown by a facilitated session's presenter view.
+    discussion = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
@@ -164,6 +166,13 @@ class ModuleProgress(models.Model):
     last_lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL)
     last_activity_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the learner attended a facilitated group session of this module (the facilitation
+    # app): who ran it and on which day, shown beside the completion on dashboards, the CSV report
+    # and certificates. Kept here so that those lower layers can read it.
+    facilitated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facilitated_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "module"], name="moduleprogress_unique")]

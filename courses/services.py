@@ -145,6 +145,36 @@ def module_refresh_completion(*, user, module: Module) -> bool:
     return True
 
 
+@transaction.atomic
+def module_credit_facilitated(*, user, module: Module, facilitator, on, needs_quiz: bool) -> bool:
+    """Credit `user` with `module` for attending a facilitated group session that `facilitator`
+    ran on day `on`: its lessons count as read and the session is recorded on their progress.
+    Unless `needs_quiz` (the organisation's policy), the module is complete now, with its
+    certificate, as for a self-paced completion; with it, completion waits for the learner's own
+    quiz pass (module_refresh_completion, which a pass already made completes at once). A module
+    already complete (and not due again) is left as it is. Returns True if this completed it."""
+    progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module, defaults={"last_activity_at": timezone.now()}
+    )
+    if progress.completed_at is not None and module_due_since(user=user, module=module) is None:
+        return False
+    now = timezone.now()
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(user=user, lesson=lesson, completed_at=now) for lesson in active_lessons(module)],
+        ignore_conflicts=True,
+    )
+    progress.facilitated_by = facilitator
+    progress.facilitated_on = on
+    progress.last_activity_at = now
+    progress.save(update_fields=["facilitated_by", "facilitated_on", "last_activity_at"])
+    if needs_quiz:
+        return module_refresh_completion(user=user, module=module)
+    progress.completed_at = now
+    progress.save(update_fields=["completed_at"])
+    certificate_issue_for_completion(user=user, module=module)
+    return True
+
+
 # --- Reads for pages: a fixed number of queries, whatever the number of modules or attempts. ---
 
 
@@ -296,6 +326,7 @@ def progress_export(*, user) -> dict:
                 "last_lesson": p.last_lesson.slug if p.last_lesson else None,
                 "last_activity_at": p.last_activity_at.isoformat(),
                 "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+                "facilitated_on": p.facilitated_on.isoformat() if p.facilitated_on else None,
             }
             for p in modules
         ],

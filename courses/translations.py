@@ -119,6 +119,7 @@ def parse_lesson_translation(path: Path, original, sources: set[int], problems: 
         "title": _text(meta, "title", path, problems, required=True),
         "content_note": _text(meta, "content_note", path, problems, required=bool(original.content_note)),
         "body_html": render_twin(split[1].strip(), original.body_markdown, path, "body", problems, sources),
+        "discussion": _same_list(meta, "discussion", original.discussion, path, problems),
     }
 
 

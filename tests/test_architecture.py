@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "accounts", "sso", "courses", "quizzes", "compliance", "certificates", "lti")
+PACKAGES = (
+    "config",
+    "accounts",
+    "sso",
+    "courses",
+    "quizzes",
+    "compliance",
+    "certificates",
+    "lti",
+    "facilitation",
+)
 
 
 CYCLES = """
