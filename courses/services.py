@@ -140,7 +140,12 @@ def module_refresh_completion(*, user, module: Module) -> bool:
         return False
     progress.completed_at = timezone.now()
     progress.last_activity_at = progress.completed_at
-    progress.save(update_fields=["completed_at", "last_activity_at"])
+    fields = ["completed_at", "last_activity_at"]
+    if renew_after is not None and progress.facilitated_on and progress.facilitated_on < renew_after.date():
+        # A self-paced renewal: the session that credited the earlier completion is not this one.
+        progress.facilitated_by, progress.facilitated_on = None, None
+        fields += ["facilitated_by", "facilitated_on"]
+    progress.save(update_fields=fields)
     certificate_issue_for_completion(user=user, module=module)
     return True
 

@@ -53,6 +53,7 @@ def session_steps(session: Session) -> list[Step]:
         for prompt in lesson.discussion:
             steps.append(Step("discussion", heading=lesson.title, prompt=prompt))
     for conversation in module.conversations.filter(is_active=True):
+        localize(conversation)  # its words and graph in the active language, where written
         start = conversation.nodes.get(conversation.start, {})
         steps.append(
             Step(

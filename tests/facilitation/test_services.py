@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Membership
 from accounts.services import membership_add, membership_set_role
 from certificates.models import Certificate
 from courses.models import Module, ModuleProgress
 from facilitation.models import Attendance, Session
+from facilitation.presenter import session_steps
 from facilitation.services import (
     attendance_join,
     attendance_set_roster,
@@ -22,7 +23,7 @@ from facilitation.services import (
     session_end,
 )
 from tests.conftest import make_user
-from tests.steps import Clock, complete_module, take_quiz
+from tests.steps import Clock, assign, complete_module, take_quiz
 
 
 @pytest.fixture
@@ -152,3 +153,30 @@ def test_only_admins_and_facilitators_run_sessions(org_a, owner, member, admin_b
     )
     assert get_session_for_user(member, org_a.slug, session.key)[1] == session
     assert not Membership.objects.get(user=member).is_admin
+
+
+def test_a_later_self_paced_renewal_no_longer_says_facilitated(monkeypatch, org_a, owner, member, module):
+    """A session credited the first completion; a year on, the certificate expired and the
+    learner renewed alone: the dashboard must not credit the old session for the new completion."""
+    clock = Clock(monkeypatch, timezone.now())
+    org_a.certificate_validity_months = 12
+    org_a.save(update_fields=["certificate_validity_months"])
+    assign(org_a, owner, slugs=["first-steps"])
+    session = new_session(org_a, owner, module, start=clock.now - timedelta(minutes=5))
+    attendance_join(user=member, code=session.code)
+    session_end(session=session)
+    assert ModuleProgress.objects.get(user=member, module=module).facilitated_by == owner
+    clock.advance(days=370)
+    complete_module(member, "first-steps")
+    progress = ModuleProgress.objects.get(user=member, module=module)
+    assert progress.completed_at == clock.now
+    assert progress.facilitated_by is None and progress.facilitated_on is None
+
+
+def test_presenter_shows_a_conversation_in_spanish_where_it_is_written(org_a, owner, module):
+    session = new_session(org_a, owner, module)
+    with translation.override("es"):
+        steps = [s for s in session_steps(session) if s.kind == "conversation"]
+    english = [s for s in session_steps(session) if s.kind == "conversation"]
+    assert steps and english
+    assert steps[0].heading != english[0].heading
