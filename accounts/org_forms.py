@@ -42,6 +42,7 @@ class OrganisationSettingsForm(forms.ModelForm):
             "certificate_signatory_title",
             "certificate_validity_months",
             "retake_wait_hours",
+            "require_refreshers",
         ]
         help_texts = {
             "retake_wait_hours": _(
