@@ -239,7 +239,7 @@ def test_spanish_refresher_shows_the_spanish_questions(done, clock):
     page = client.get(reverse("quizzes:refresher", args=["first-steps"]), HTTP_ACCEPT_LANGUAGE="es").content
     page = page.decode()
     assert "¿Qué es lo más preocupante?" in page
-    assert "Refresco" in page or "Repaso" in page
+    assert "Repaso: " in page and "Revisar mis respuestas" in page
 
 
 # --- Reminder e-mails --------------------------------------------------------------------------
