@@ -127,6 +127,8 @@ class Organisation(models.Model):
     require_refreshers = models.BooleanField(
         _("require refreshers to keep completions current"),
         default=False,
+        # A database default too: rows written by code that predates the field stay valid.
+        db_default=False,
         help_text=_(
             "Three-question refreshers fall due about 1, 3 and 6 months after a module is completed. "
             "With this on, your dashboard and certificate checks show each completion as current, "

@@ -6,10 +6,12 @@ cell's status: a completion stays a completion."""
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Organisation
-from quizzes.refreshers import Currency, currency_batch, last_passed
+from quizzes.models import Refresher
+from quizzes.refreshers import Currency, currency, currency_batch
 
 from .status import COMPLETED, Cell, MemberRow, Plan
 
@@ -60,9 +62,29 @@ def columns_with_currency(
     return result
 
 
-def currency_lookup(*, organisation: Organisation, user_ids, module_ids) -> dict | None:
-    """For the CSV report: (user id, module id) -> last passed refresher, in one query; None when
-    the organisation does not require refreshers."""
-    if not organisation.require_refreshers:
+def refresher_labels(*, organisation: Organisation, plan: Plan, now: datetime | None = None):
+    """For the CSV report of an organisation that requires refreshers: a function of (member row,
+    cell) giving the cell's refresher status in words ("" unless it is a completed module cell);
+    None when refreshers are not required. One query, for every member at once: the last passed
+    refresher of each member and assigned module (only those rows are kept in memory)."""
+    if not organisation.require_refreshers or not plan.module_ids:
         return None
-    return last_passed(user_ids=user_ids, module_ids=module_ids)
+    now = now or timezone.now()
+    passed = {
+        (u, m): at
+        for u, m, at in Refresher.objects.filter(
+            user__memberships__organisation=organisation, quiz__module_id__in=plan.module_ids, passed=True
+        )
+        .values_list("user_id", "quiz__module_id")
+        .annotate(at=Max("submitted_at"))
+    }
+
+    def label(row: MemberRow, cell: Cell) -> str:
+        if cell.practice or cell.status != COMPLETED:
+            return ""
+        module_id = next(m for m, c in row.cells.items() if c is cell)
+        return currency(
+            completed_at=cell.completed_at, last_passed_at=passed.get((row.user_id, module_id)), now=now
+        ).label
+
+    return label

@@ -3,6 +3,8 @@ lapsed, on its dashboard and on the public verification page; nothing is deleted
 and one passed refresher restores "current". Organisations that do not require them see nothing
 new (and pay no query for it)."""
 
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -123,3 +125,21 @@ def test_the_setting_is_in_the_organisation_settings_form(setup, owner):
     client = client_for(owner)
     page = client.get(reverse("orgs:settings", args=[setup.slug])).content.decode()
     assert 'name="require_refreshers"' in page
+
+
+def test_csv_report_has_a_refreshers_column_only_when_required(setup, owner, member, clock):
+    clock.advance(days=31)
+    client = client_for(owner)
+    url = reverse("compliance:export", args=[setup.slug])
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+    assert rows[0][-1] == "Refreshers"
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Mo Member"][-1] == "Refresher due"
+    assert by_name["Olive Owner"][-1] == ""  # not completed: no refresher status
+    pass_refresher(member)
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+    assert {r[0]: r for r in rows[1:]}["Mo Member"][-1] == "Current"
+    setup.require_refreshers = False
+    setup.save(update_fields=["require_refreshers"])
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(url).streaming_content).decode())))
+    assert "Refreshers" not in rows[0]
