@@ -292,3 +292,21 @@ def test_reminder_is_in_the_learners_language(course, clock):
     message = mail.outbox[0]
     assert "Hola" in message.body
     assert Module.objects.get(slug="first-steps").translations["es"]["title"] in message.body
+
+
+def test_the_data_export_holds_the_learners_refreshers(done, clock):
+    clock.advance(days=31)
+    client = client_for(done)
+    refresher = open_refresher(client)
+    client.post(reverse("quizzes:refresher", args=["first-steps"]), refresher_data(refresher))
+    data = client.post(reverse("accounts:data_export")).json()
+    assert data["refreshers"] == [
+        {
+            "module": "first-steps",
+            "submitted_at": clock.now.isoformat(),
+            "content_version": refresher.content_hash,
+            "right": 2,
+            "questions": 2,
+            "passed": True,
+        }
+    ]
