@@ -122,6 +122,19 @@ class Organisation(models.Model):
     retake_wait_hours = models.PositiveSmallIntegerField(
         _("minimum wait before a retake counts (hours)"), null=True, blank=True
     )
+    # Members' completions stay "current" only while they pass their spaced refreshers
+    # (quizzes/refreshers.py); never deletes or revokes anything.
+    require_refreshers = models.BooleanField(
+        _("require refreshers to keep completions current"),
+        default=False,
+        # A database default too: rows written by code that predates the field stay valid.
+        db_default=False,
+        help_text=_(
+            "Three-question refreshers fall due about 1, 3 and 6 months after a module is completed. "
+            "With this on, your dashboard and certificate checks show each completion as current, "
+            "refresher due or lapsed. Nothing is ever deleted: one passed refresher restores current."
+        ),
+    )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
         null=True,

@@ -43,6 +43,7 @@ class OrganisationSettingsForm(forms.ModelForm):
             "certificate_validity_months",
             "retake_wait_hours",
             "facilitated_needs_quiz",
+            "require_refreshers",
         ]
         help_texts = {
             "retake_wait_hours": _(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from certificates.services import certificates_withdraw_for_account_deletion
 from courses.services import progress_export
-from quizzes.services import attempts_export
+from quizzes.services import attempts_export, refreshers_export
 
 from .models import Membership, Organisation, User
 from .services import organisations_needing_another_owner
@@ -33,6 +33,7 @@ def user_export(*, user: User) -> dict:
         },
         **progress_export(user=user),
         "quiz_attempts": attempts_export(user=user),
+        "refreshers": refreshers_export(user=user),
         "organisations": [
             {"organisation": m.organisation.name, "role": m.role, "joined_at": m.joined_at.isoformat()}
             for m in user.memberships.select_related("organisation")

@@ -163,7 +163,11 @@ def certificate_lookup(code: str) -> Certificate | None:
     canonical = normalise(code)
     if canonical is None:
         return None
-    return Certificate.objects.select_related("module", "track", "replaced_by").filter(code=canonical).first()
+    return (
+        Certificate.objects.select_related("module", "track", "replaced_by", "organisation")
+        .filter(code=canonical)
+        .first()
+    )
 
 
 # --- Issuing ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from accounts.services import get_organisation_for_user
 
 from . import openbadges
 from .codes import normalise
+from .currency import certificate_currency
 from .exports import certificate_logo
 from .forms import CredentialForm, ExportForm, ManageFilterForm, RevokeForm, VerifyForm
 from .models import Certificate, CertificateExport
@@ -114,7 +115,14 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
         _count_miss(request)
     elif limited := _found_limited(request):
         return limited
-    context = {"certificate": certificate, "code": code, "now": timezone.now(), "form": VerifyForm()}
+    now = timezone.now()
+    context = {
+        "certificate": certificate,
+        "code": code,
+        "now": now,
+        "form": VerifyForm(),
+        "currency": certificate_currency(certificate, now=now) if certificate else None,
+    }
     return render(request, "certificates/verify_result.html", context, status=200 if certificate else 404)
 
 

@@ -22,6 +22,7 @@ from courses.translations import translated
 from quizzes.services import most_missed_questions
 
 from .charts import ColumnChart, Segment, column_chart, stacked_bar
+from .currency import refresher_labels
 from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -309,6 +310,7 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
     """The compliance report, one line per member and assigned module, generated as the rows
     stream from the database (constant memory)."""
     writer = csv.writer(_Echo())
+    refresher = refresher_labels(organisation=organisation, plan=plan)
     yield writer.writerow(
         [
             _("Name"),
@@ -322,6 +324,7 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
             _("Expires on"),
             _("Facilitated session"),
         ]
+        + ([_("Refreshers")] if refresher else [])
     )
     for row in member_rows(organisation=organisation, plan=plan):
         groups = "; ".join(sorted(group_names[g] for g in row.group_ids if g in group_names))
@@ -338,6 +341,8 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
                 _day(cell.expires_at),
                 _facilitated(cell),
             ]
+            if refresher:
+                values.append(refresher(row, cell))
             yield writer.writerow([csv_safe(v) for v in values])
 
 

@@ -18,6 +18,7 @@ from accounts.services import get_membership_for_user, get_organisation_for_user
 from courses.services import get_module, module_statuses, modules_with_lesson_counts
 
 from . import assignments
+from .currency import columns_with_currency
 from .forms import AssignmentForm, DashboardFilterForm, ExtensionForm
 from .reminders import reminders_preview
 from .reports import (
@@ -160,6 +161,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         [row.cells.get(m.pk) for m in plan.modules] + [row.practice.get(c.pk) for c in plan.conversations]
         for row in page.object_list
     ]
+    columns = columns_with_currency(
+        organisation=organisation, plan=plan, rows=page.object_list, columns=columns
+    )
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()

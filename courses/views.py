@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from compliance.status import assigned_to_user
+from quizzes.refreshers import refreshers_due
 
 from . import report_checklist as checklist
 from .context_processors import safety
@@ -187,6 +188,8 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     )
     order = [tm.module_id for tm in track.track_modules.all()] if track else []
     mine = [statuses[pk] for pk in order if pk in statuses]
+    refreshers = refreshers_due(user=request.user)
+    localize(*(r.module for r in refreshers))
     others = [s for pk, s in statuses.items() if pk not in order and s.state != "not_started"]
     context = {
         "track": track,
@@ -195,6 +198,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
         "assigned": assigned_to_user(user=request.user, statuses=statuses),
+        "refreshers": refreshers,
         # Like the modules: those written for the learner's role, and any they have tried.
         "conversations": [
             c

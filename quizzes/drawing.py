@@ -47,3 +47,26 @@ def shuffled(choice_ids: Sequence[int], rng: random.Random) -> list[int]:
     order = list(choice_ids)
     rng.shuffle(order)
     return order
+
+
+def draw_refresher(
+    bank: Sequence[BankQuestion], size: int, *, recent: Iterable[int] = (), rng: random.Random
+) -> list[BankQuestion]:
+    """`size` questions for a refresher, in bank order: questions not in `recent` (what the
+    learner saw last) first, spread over as many objectives as the size allows, the rest at
+    random. Unlike a quiz draw it never grows past `size` to cover every objective."""
+    seen = set(recent)
+    order = sorted(bank, key=lambda q: (q.id in seen, rng.random()))
+    chosen: list[BankQuestion] = []
+    covered: set[int | None] = set()
+    for question in order:
+        if len(chosen) < size and question.id not in seen and question.objective not in covered:
+            covered.add(question.objective)
+            chosen.append(question)
+    for question in order:
+        if len(chosen) >= size:
+            break
+        if question not in chosen:
+            chosen.append(question)
+    picked = {q.id for q in chosen}
+    return [q for q in bank if q.id in picked]

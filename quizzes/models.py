@@ -172,3 +172,60 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}: {'right' if self.correct else 'wrong'}"
+
+
+class Refresher(models.Model):
+    """One spaced refresher (quizzes/refreshers.py): a few questions from a completed module's
+    bank, drawn when the learner opens it (the same shape as a Draw: question ids in order, each
+    question's choices shuffled) and graded once, on submit. The answers stay on the row so the
+    feedback page can show them; a row that is never submitted is just an unfinished form."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refreshers")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="refreshers")
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    question_ids = models.JSONField()
+    choice_ids = models.JSONField()
+    # Once submitted: question id (as a string) -> the choice ids ticked.
+    selected = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "quiz", "-created_at"], name="refresher_latest"),
+            models.Index(fields=["user", "quiz", "passed", "-submitted_at"], name="refresher_passed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(passed=False) | models.Q(submitted_at__isnull=False),
+                name="refresher_passed_only_submitted",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"refresher of {self.quiz_id} for {self.user_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:refresher_result", args=[self.token])
+
+    def choices_of(self, question_id: int) -> list[int]:
+        return self.choice_ids[str(question_id)]
+
+
+class RefresherReminder(models.Model):
+    """A refresher e-mail sent to a learner. The unique constraint keeps it to one a day per
+    person, however often the scheduled run goes (the rule of assignment reminders)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="refresherreminder_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"refresher reminder to {self.user_id} on {self.sent_on}"

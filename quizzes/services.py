@@ -22,7 +22,7 @@ from lti.tasks import send_lti_scores
 
 from .drawing import BankQuestion, draw_questions, shuffled
 from .grading import grade
-from .models import Answer, Attempt, Choice, Draw, Question, Quiz, Scenario
+from .models import Answer, Attempt, Choice, Draw, Question, Quiz, Refresher, Scenario
 
 # Draws use the operating system's randomness: a learner cannot predict the next one.
 _RANDOM = random.SystemRandom()
@@ -238,6 +238,24 @@ def attempts_export(*, user) -> list[dict]:
             ],
         }
         for attempt in attempts.prefetch_related(answers)
+    ]
+
+
+def refreshers_export(*, user) -> list[dict]:
+    """The learner's submitted refreshers (quizzes/refreshers.py), for their data export."""
+    refreshers = Refresher.objects.filter(user=user, submitted_at__isnull=False).select_related(
+        "quiz__module"
+    )
+    return [
+        {
+            "module": r.quiz.module.slug,
+            "submitted_at": r.submitted_at.isoformat(),
+            "content_version": r.content_hash,
+            "right": r.correct_count,
+            "questions": len(r.question_ids),
+            "passed": r.passed,
+        }
+        for r in refreshers.order_by("submitted_at")
     ]
 
 

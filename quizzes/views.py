@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +12,15 @@ from certificates.services import certificates_for_module
 from courses.services import get_module
 
 from .forms import QuizForm
+from .refreshers import (
+    PASS_MARK,
+    get_refresher_for_user,
+    refresher_open,
+    refresher_review,
+    refresher_state,
+    refresher_submit,
+    scenarios_of,
+)
 from .services import (
     attempt_review,
     attempt_submit,
@@ -101,3 +110,76 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         else [],
     }
     return render(request, "quizzes/result.html", context)
+
+
+# --- Spaced refreshers (quizzes/refreshers.py) -------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refresher(request: HttpRequest, slug: str) -> HttpResponse:
+    """A due refresher's three questions as a plain form; on submit, its feedback page."""
+    module = get_module(slug)
+    state = refresher_state(user=request.user, module=module)
+    if state is None:
+        raise Http404  # no completion of this module: nothing to refresh
+    if request.method == "POST":
+        refresher = get_refresher_for_user(request.user, request.POST.get("token"))
+        if refresher.quiz.module_id != module.pk:
+            raise Http404
+        if refresher.submitted_at is not None:
+            messages.info(request, _("You already submitted this refresher, so nothing was changed."))
+            return redirect(refresher)
+        quiz = get_quiz(module)
+        if refresher.content_hash != module.content_hash:
+            messages.warning(
+                request, _("This module was updated after you opened the refresher. Here are new questions.")
+            )
+            return redirect("quizzes:refresher", slug)
+        translated = localize_quiz(quiz, module)
+        form = QuizForm(draw_questions_of(refresher, quiz), refresher, request.POST)
+        if form.has_forged_values():
+            raise BadRequest("refresher POST names a question or choice outside this form")
+        if form.is_valid():
+            if not refresher_submit(refresher=refresher, quiz=quiz, selected=form.selected()):
+                messages.info(request, _("You already submitted this refresher, so nothing was changed."))
+            return redirect(refresher)
+    elif not state.offered:
+        return render(request, "quizzes/refresher_none.html", {"module": module, "state": state})
+    else:
+        quiz = get_quiz(module)
+        translated = localize_quiz(quiz, module)
+        refresher = refresher_open(user=request.user, quiz=quiz, since=state.due_at)
+        form = QuizForm(draw_questions_of(refresher, quiz), refresher, initial={"token": refresher.token})
+    context = {
+        "untranslated": not translated,
+        "module": module,
+        "form": form,
+        "sections": form.sections(quiz.scenarios.all()),
+        "total": len(form.questions),
+    }
+    return render(request, "quizzes/refresher.html", context)
+
+
+@login_required
+@require_GET
+def refresher_result(request: HttpRequest, token: str) -> HttpResponse:
+    refresher = get_refresher_for_user(request.user, token)
+    module = refresher.quiz.module
+    if refresher.submitted_at is None:
+        return redirect("quizzes:refresher", module.slug)
+    quiz = get_quiz(module)
+    translated = localize_quiz(quiz, module)
+    scenarios = scenarios_of(refresher, quiz)
+    items = [
+        {**item, "scenario": scenarios.get(item["question"].pk)} for item in refresher_review(refresher, quiz)
+    ]
+    context = {
+        "untranslated": not translated,
+        "refresher": refresher,
+        "module": module,
+        "items": items,
+        "total": len(items),
+        "pass_count": -(-PASS_MARK * len(items) // 100),
+    }
+    return render(request, "quizzes/refresher_result.html", context)

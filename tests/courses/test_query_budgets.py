@@ -44,7 +44,7 @@ BUDGETS = {
     "result": 12,  # + the module's sources(1)
     # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
     # + assignments from organisations(1) + practice conversations with the learner's practice(1)
-    "my_learning": 11,
+    "my_learning": 12,  # + the refreshers due (quizzes.refreshers.refreshers_due)
 }
 
 

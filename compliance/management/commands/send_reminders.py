@@ -1,4 +1,4 @@
-"""Queue today's assignment reminders and admins' digests. Run it daily from cron or a scheduler;
+"""Queue today's assignment reminders, admins' digests and learners' refresher e-mails. Run it daily from cron or a scheduler;
 running it more often is harmless (at most one reminder per assignment per member per day)."""
 
 from datetime import date
@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from compliance.tasks import send_scheduled_reminders
+from quizzes.tasks import send_refresher_reminders
 
 
 class Command(BaseCommand):
@@ -22,3 +23,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--date: {error}") from None
         result = send_scheduled_reminders.enqueue(today)
         self.stdout.write(f"Reminders queued ({result.id}).")
+        # Refreshers fall due by elapsed time since a completion, not by an assignment's date.
+        if not today:
+            refreshers = send_refresher_reminders.enqueue()
+            self.stdout.write(f"Refresher reminders queued ({refreshers.id}).")
