@@ -34,6 +34,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in Spanish leaves Spanish active on the thread (LocaleMiddleware activates a
+    # language per request and never resets it); code run outside a request in the next test on
+    # that worker must start from the site's default, as it does in production.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # Rate limits live in the cache: one test's failed log-ins must not lock out the next test.
     from django.core.cache import cache
