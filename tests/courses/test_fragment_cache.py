@@ -11,7 +11,9 @@ from courses.content import course_load
 from courses.models import Lesson
 from courses.services import lesson_complete
 from courses.templatetags.fragments import key_part
+from quizzes.models import Attempt, Choice, Draw
 from tests.conftest import FIXTURE_CONTENT, client_for
+from tests.steps import form_data
 
 SIGNS = reverse("courses:lesson", args=["first-steps", "signs"])
 ES = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
@@ -68,3 +70,29 @@ def test_a_fragment_key_takes_values_not_objects(parent):
     assert key_part({3, 1, 2}) == key_part({2, 3, 1})
     with pytest.raises(TypeError):
         key_part(parent)
+
+
+def _choice_order_shown(page: str, draw) -> list[list[int]]:
+    """For each question of the draw, its choices in the order the page lists them."""
+    import html
+
+    page = html.unescape(page)
+    shown = []
+    for qid in draw.question_ids:
+        choices = {c.pk: c.text for c in Choice.objects.filter(question_id=qid)}
+        shown.append(sorted(choices, key=lambda pk: page.index(choices[pk])))
+    return shown
+
+
+@pytest.mark.usefixtures("course")
+def test_each_learner_sees_their_own_quiz_form(parent, educator):
+    for user in (parent, educator, parent):
+        client = client_for(user)
+        page = client.get(reverse("quizzes:quiz", args=["first-steps"])).content.decode()
+        draw = Draw.objects.filter(user=user).latest("created_at", "pk")
+        assert f'value="{draw.token}"' in page
+        assert _choice_order_shown(page, draw) == [draw.choices_of(qid) for qid in draw.question_ids]
+        # The learner's answers post back by place in their own draw's order, and are graded right.
+        response = client.post(reverse("quizzes:quiz", args=["first-steps"]), form_data(client, draw=draw))
+        assert response.status_code == 302
+        assert Attempt.objects.get(token=draw.token).passed

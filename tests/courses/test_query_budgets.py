@@ -38,9 +38,9 @@ BUDGETS = {
     "lesson_again": 5,
     # session, user + module(1) + quiz, scenarios, questions, choices(4) + the learner's latest
     # draw(1) + a new draw(1) + best attempt(1); a reload reuses the open draw: one fewer
-    # + the module's sources (1)
+    # + the module's sources (1, only while the page's end is rendered: not on a reload)
     "quiz": 11,
-    "quiz_reload": 10,
+    "quiz_reload": 9,
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4)
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
     "result": 12,  # + the module's sources(1)
