@@ -6,7 +6,7 @@ Each runs a fixed number of queries whatever the number of members (tests pin th
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
@@ -139,6 +139,33 @@ class DashboardData:
 
     rows: list[MemberRow]
     summary: Summary
+    # The charts' counts for each set of groups asked about: counting 10,000 members' cells is
+    # most of a refresh's work, and the rows do not change within a version (docs/performance.md).
+    _counts: dict = field(default_factory=dict)
+
+    def counts(self, *, plan: Plan, group_ids: tuple[int, ...]) -> tuple[dict, dict, dict]:
+        """Cells by module and status, by group and status, and completions by month (in the
+        current time zone), counted once per data version, plan and set of groups."""
+        key = (tuple(m.pk for m in plan.modules), group_ids, timezone.get_current_timezone_name())
+        if key not in self._counts:
+            self._counts[key] = _count_cells(self.rows, plan=plan, group_ids=group_ids)
+        return self._counts[key]
+
+
+def _count_cells(rows: list[MemberRow], *, plan: Plan, group_ids: tuple[int, ...]) -> tuple[dict, dict, dict]:
+    by_module = {m.pk: dict.fromkeys(CELL_ORDER, 0) for m in plan.modules}
+    by_group = {pk: dict.fromkeys(CELL_ORDER, 0) for pk in group_ids}
+    by_month: dict[date, int] = {}
+    for row in rows:
+        for module_id, cell in row.cells.items():
+            by_module[module_id][cell.status] += 1
+            for group_id in row.group_ids:
+                if group_id in by_group:
+                    by_group[group_id][cell.status] += 1
+            if cell.status == COMPLETED and cell.completed_at:
+                month = timezone.localtime(cell.completed_at).date().replace(day=1)
+                by_month[month] = by_month.get(month, 0) + 1
+    return by_module, by_group, by_month
 
 
 def organisation_dashboard_data(*, organisation: Organisation, plan: Plan) -> DashboardData:
@@ -218,18 +245,7 @@ def dashboard_charts(
 ) -> DashboardCharts:
     """Completion per module and per group, members by progress and completions by month, all
     counted from the dashboard's rows."""
-    by_module = {m.pk: dict.fromkeys(CELL_ORDER, 0) for m in plan.modules}
-    by_group = {g.pk: dict.fromkeys(CELL_ORDER, 0) for g in groups}
-    by_month: dict[date, int] = {}
-    for row in data.rows:
-        for module_id, cell in row.cells.items():
-            by_module[module_id][cell.status] += 1
-            for group_id in row.group_ids:
-                if group_id in by_group:
-                    by_group[group_id][cell.status] += 1
-            if cell.status == COMPLETED and cell.completed_at:
-                month = timezone.localtime(cell.completed_at).date().replace(day=1)
-                by_month[month] = by_month.get(month, 0) + 1
+    by_module, by_group, by_month = data.counts(plan=plan, group_ids=tuple(g.pk for g in groups))
     summary = data.summary
     progress = Bar(
         _("Members"),
