@@ -312,9 +312,15 @@ def _day(moment) -> str:
     return timezone.localdate(moment).isoformat() if moment else ""
 
 
+# Lines are sent in chunks of about this many characters: one write per line was 80,000 socket
+# writes for 10,000 members x 8 modules; a chunk keeps memory flat all the same.
+CSV_CHUNK = 64 * 1024
+
+
 def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dict[int, str]) -> Iterator[str]:
     """The compliance report, one line per member and assigned module, generated as the rows
-    stream from the database (constant memory)."""
+    stream from the database (constant memory), in chunks of whole lines; the header goes alone
+    and first, so the download starts at once."""
     writer = csv.writer(_Echo())
     yield writer.writerow(
         [
@@ -329,26 +335,42 @@ def report_csv_lines(*, organisation: Organisation, plan: Plan, group_names: dic
             _("Expires on"),
         ]
     )
+    chunk: list[str] = []
+    size = 0
+    titles = {key: csv_safe(title) for key, title in plan.titles.items()}
+    labels: dict[tuple[str, bool], str] = {}  # a label is the same for every cell of its kind
     for row in member_rows(organisation=organisation, plan=plan):
         groups = "; ".join(sorted(group_names[g] for g in row.group_ids if g in group_names))
-        for title, cell in row_items(row, plan):
-            values = [
-                row.name,
-                row.email,
-                row.role,
-                groups,
-                title,
-                cell.label,
-                cell.due_date.isoformat() if cell.due_date else "",
-                _day(cell.completed_at),
-                _day(cell.expires_at),
-            ]
-            yield writer.writerow([csv_safe(v) for v in values])
+        for title, cell in row_items(row, plan, titles):
+            kind = (cell.status, cell.practice)
+            if kind not in labels:
+                labels[kind] = csv_safe(cell.label)
+            line = writer.writerow(
+                [
+                    csv_safe(row.name),
+                    csv_safe(row.email),
+                    csv_safe(row.role),
+                    csv_safe(groups),
+                    title,
+                    labels[kind],
+                    cell.due_date.isoformat() if cell.due_date else "",
+                    _day(cell.completed_at),
+                    _day(cell.expires_at),
+                ]
+            )
+            chunk.append(line)
+            size += len(line)
+        if size >= CSV_CHUNK:
+            yield "".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield "".join(chunk)
 
 
-def row_items(row: MemberRow, plan: Plan) -> Iterator[tuple[str, Cell]]:
-    """A member's assigned modules, then practice conversations, as (title, cell)."""
-    titles = plan.titles
+def row_items(row: MemberRow, plan: Plan, titles: dict | None = None) -> Iterator[tuple[str, Cell]]:
+    """A member's assigned modules, then practice conversations, as (title, cell). `titles`:
+    plan.titles, when the caller already has them (they are built anew on each read)."""
+    titles = titles if titles is not None else plan.titles
     for module_id, cell in row.cells.items():
         yield titles[("module", module_id)], cell
     for conversation_id, cell in row.practice.items():

@@ -39,3 +39,20 @@ def test_each_organisation_sees_only_its_own_members(org_a, owner, member, org_b
     assert "Mo Member" in page_a and "Sam Bside" not in page_a
     assert "Sam Bside" in page_b and "Mo Member" not in page_b
     assert "status-completed" in page_b and "status-completed" not in page_a
+
+
+def test_the_csv_streams_the_header_first_then_chunks_of_whole_lines(org_a, owner, monkeypatch):
+    from compliance import reports
+    from tests.steps import add_members
+
+    monkeypatch.setattr(reports, "CSV_CHUNK", 500)
+    add_members(org_a, 40)
+    assign(org_a, owner, "first-steps", "second-steps")
+    response = client_for(owner).get(reverse("compliance:export", args=[org_a.slug]))
+    chunks = [c.decode() for c in response.streaming_content]
+    lines = "".join(chunks).splitlines()
+    assert len(lines) == 1 + 41 * 2  # the header, then every member (and the owner) x 2 modules
+    assert chunks[0] == lines[0] + "\r\n"
+    assert 2 < len(chunks) < len(lines) / 2  # chunks, not a write per line, nor all at once
+    assert all(chunk.endswith("\r\n") for chunk in chunks)
+    assert sum("Member 0" in line for line in lines) == 80
