@@ -96,3 +96,12 @@ def test_each_learner_sees_their_own_quiz_form(parent, educator):
         response = client.post(reverse("quizzes:quiz", args=["first-steps"]), form_data(client, draw=draw))
         assert response.status_code == 302
         assert Attempt.objects.get(token=draw.token).passed
+
+
+@pytest.mark.usefixtures("course")
+def test_the_module_page_shows_each_learner_their_own_done_lessons(parent, educator):
+    lesson_complete(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="intro"))
+    module = reverse("courses:module", args=["first-steps"])
+    for user, done in ((educator, 0), (parent, 1), (educator, 0)):
+        assert _page(user, module).count('<span class="badge text-bg-success">') == done
+    assert "Primeros pasos" in _page(educator, module, **ES)
