@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -37,8 +37,26 @@ def get_lesson(module: Module, slug: str) -> Lesson:
     return get_object_or_404(module.lessons.filter(is_active=True), slug=slug)
 
 
+def get_lesson_and_module(module_slug: str, lesson_slug: str) -> Lesson:
+    """An active lesson of an active module, with its module (one query), else 404."""
+    return get_object_or_404(
+        Lesson.objects.select_related("module").filter(is_active=True, module__is_active=True),
+        module__slug=module_slug,
+        slug=lesson_slug,
+    )
+
+
 def active_lessons(module: Module) -> QuerySet[Lesson]:
     return module.lessons.filter(is_active=True).order_by("position")
+
+
+def active_lessons_marking_done(module: Module, *, user) -> QuerySet[Lesson]:
+    """The module's active lessons, each with `done`: whether `user` has completed it (the same
+    one query as the lessons alone)."""
+    lessons = active_lessons(module)
+    if not user.is_authenticated:
+        return lessons.annotate(done=Value(False))
+    return lessons.annotate(done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))))
 
 
 def get_handout(slug: str) -> Handout:

@@ -34,14 +34,15 @@ from .practice import (
 from .services import (
     ATTEMPTS_SHOWN,
     active_lessons,
+    active_lessons_marking_done,
     attempts_for,
     get_handout,
     get_lesson,
+    get_lesson_and_module,
     get_module,
     get_page,
     lesson_complete,
     lesson_open,
-    lessons_done,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
@@ -134,15 +135,18 @@ def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    module = get_module(slug)
-    lesson = get_lesson(module, lesson_slug)
-    lessons = list(active_lessons(module).only("slug", "title", "position", "module_id", "translations"))
+    lesson = get_lesson_and_module(slug, lesson_slug)
+    module = lesson.module
+    lessons = list(
+        active_lessons_marking_done(module, user=request.user).only(
+            "slug", "title", "position", "module_id", "translations"
+        )
+    )
     translated = localize(module, lesson, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
-    done_ids: set[int] = set()
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)
-        done_ids = lessons_done(user=request.user, lessons=lessons)
+    done_ids = {item.pk for item in lessons if item.done}
     following = lessons[index + 1] if index + 1 < len(lessons) else None
     context = {
         "module": module,
@@ -155,7 +159,8 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
         "count": len(lessons),
         "previous": lessons[index - 1] if index > 0 else None,
         "next": following,
-        "sources": list(module.sources.all()),
+        # Lazy: read only when the page's cached fragment has to be rendered again.
+        "sources": module.sources.all(),
         "untranslated": not translated,
         "skip_url": following.get_absolute_url() if following else module.get_absolute_url(),
         "skip_label": _("Skip this lesson") if following else _("Skip to the module page"),

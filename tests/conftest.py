@@ -62,6 +62,15 @@ def _fresh_dashboard_cache():
     _ROWS_CACHE.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragments():
+    # Rendered fragments are per process and keyed by content versions that a rolled-back test
+    # can repeat (same ids, a frozen clock): each test starts with none.
+    from courses.templatetags.fragments import clear
+
+    clear()
+
+
 @pytest.fixture
 def course(db):
     course_load(root=FIXTURE_CONTENT)

@@ -129,3 +129,12 @@ def test_the_attendees_data_export_lists_the_session(credited, member):
         }
     ]
     assert data["modules"][0]["facilitated_on"] == timezone.localdate(credited.starts_at).isoformat()
+
+
+def test_a_reused_dashboard_cell_never_credits_a_session_to_a_self_paced_member(credited, org_a, owner):
+    """Both completed today: their cells look alike but for the session line, and the dashboard
+    renders each distinct cell once and reuses it (compliance/templatetags/dashboard_cells.py)."""
+    for _ in range(2):  # the second view reuses what the first rendered
+        content = client_for(owner).get(reverse("compliance:dashboard", args=[org_a.slug])).content.decode()
+        # one member, shown twice: the table and the phone card
+        assert content.count("Completed in a facilitated session") == 2

@@ -69,8 +69,8 @@ def get(url: str, headers: dict | None = None, timeout: float = 10):
 
 
 class Gunicorn:
-    def __init__(self, env: dict, workers: int = 1):
-        self.port = free_port()
+    def __init__(self, env: dict, workers: int = 1, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # The log goes to a file: a pipe nobody reads fills up and blocks every worker.
         self.log = tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log", delete=False)

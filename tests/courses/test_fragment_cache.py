@@ -1,0 +1,107 @@
+"""Rendered fragments are reused across requests (courses/templatetags/fragments.py), but never
+show one learner another's progress, a page in the wrong language, or course text older than the
+content loaded."""
+
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from courses.content import course_load
+from courses.models import Lesson
+from courses.services import lesson_complete
+from courses.templatetags.fragments import key_part
+from quizzes.models import Attempt, Choice, Draw
+from tests.conftest import FIXTURE_CONTENT, client_for
+from tests.steps import form_data
+
+SIGNS = reverse("courses:lesson", args=["first-steps", "signs"])
+ES = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
+
+
+def _page(user, url=SIGNS, **headers) -> str:
+    response = client_for(user).get(url, **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.usefixtures("course")
+@pytest.mark.parametrize("first", ["parent", "educator"])
+def test_a_learner_never_sees_another_learners_ticks(first, parent, educator):
+    lesson_complete(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="intro"))
+    users = {"parent": parent, "educator": educator}
+    second = "educator" if first == "parent" else "parent"
+    pages = {name: _page(users[name]) for name in (first, second)}
+    assert "1 of 2 lessons done" in pages["parent"] and "Done:" in pages["parent"]
+    assert "0 of 2 lessons done" in pages["educator"] and "Done:" not in pages["educator"]
+
+
+@pytest.mark.usefixtures("course")
+def test_a_visitor_is_not_shown_a_learners_page(parent):
+    lesson_complete(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="intro"))
+    _page(parent)
+    page = _page(None)
+    assert "lessons done" not in page and "Done:" not in page
+    assert "Sign up to save your progress" in page
+
+
+@pytest.mark.usefixtures("course")
+def test_the_same_lesson_in_english_then_spanish_then_english(parent):
+    intro = reverse("courses:lesson", args=["first-steps", "intro"])
+    assert "Introducción" not in _page(parent, intro)
+    spanish = _page(None, intro, **ES)
+    assert "Introducción" in spanish and "Dónde obtener ayuda" in spanish
+    assert "Introducción" not in _page(None, intro)
+
+
+def test_reloaded_content_shows_at_once(db, tmp_path, parent):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    course_load(root=root)
+    assert "Warning signs" in _page(parent)
+    lesson = root / "modules" / "01-first-steps" / "lessons" / "02-signs.md"
+    lesson.write_text(lesson.read_text().replace("title: Warning signs", "title: Signs to watch for"))
+    course_load(root=root)
+    page = _page(parent)
+    assert "Signs to watch for" in page and "Warning signs" not in page
+
+
+def test_a_fragment_key_takes_values_not_objects(parent):
+    assert key_part({3, 1, 2}) == key_part({2, 3, 1})
+    with pytest.raises(TypeError):
+        key_part(parent)
+
+
+def _choice_order_shown(page: str, draw) -> list[list[int]]:
+    """For each question of the draw, its choices in the order the page lists them."""
+    import html
+
+    page = html.unescape(page)
+    shown = []
+    for qid in draw.question_ids:
+        choices = {c.pk: c.text for c in Choice.objects.filter(question_id=qid)}
+        shown.append(sorted(choices, key=lambda pk: page.index(choices[pk])))
+    return shown
+
+
+@pytest.mark.usefixtures("course")
+def test_each_learner_sees_their_own_quiz_form(parent, educator):
+    for user in (parent, educator, parent):
+        client = client_for(user)
+        page = client.get(reverse("quizzes:quiz", args=["first-steps"])).content.decode()
+        draw = Draw.objects.filter(user=user).latest("created_at", "pk")
+        assert f'value="{draw.token}"' in page
+        assert _choice_order_shown(page, draw) == [draw.choices_of(qid) for qid in draw.question_ids]
+        # The learner's answers post back by place in their own draw's order, and are graded right.
+        response = client.post(reverse("quizzes:quiz", args=["first-steps"]), form_data(client, draw=draw))
+        assert response.status_code == 302
+        assert Attempt.objects.get(token=draw.token).passed
+
+
+@pytest.mark.usefixtures("course")
+def test_the_module_page_shows_each_learner_their_own_done_lessons(parent, educator):
+    lesson_complete(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="intro"))
+    module = reverse("courses:module", args=["first-steps"])
+    for user, done in ((educator, 0), (parent, 1), (educator, 0)):
+        assert _page(user, module).count('<span class="badge text-bg-success">') == done
+    assert "Primeros pasos" in _page(educator, module, **ES)
