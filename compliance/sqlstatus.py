@@ -12,7 +12,7 @@ completion times computed here from `validity.add_months`, so both databases agr
 to the microsecond, month ends included."""
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
@@ -22,7 +22,7 @@ from accounts.models import Membership, OrganisationGroup, User
 from courses.models import ConversationPractice, ModuleProgress
 
 from .models import Assignment, AssignmentExtension
-from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Plan
+from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, MemberRow, Plan, cell_status
 from .validity import add_months
 
 MODULE, CONVERSATION = 0, 1
@@ -68,11 +68,20 @@ def _ranges_sql(column: str, ranges, params: list) -> str:
 
 
 def cells_sql(
-    *, organisation_id: int, plan: Plan, validity_months: int | None, now: datetime, today: date
+    *,
+    organisation_id: int,
+    plan: Plan,
+    validity_months: int | None,
+    now: datetime,
+    today: date,
+    membership_ids: list[int] | None = None,
+    detail: bool = False,
 ) -> tuple[str, list]:
     """A query of every assigned cell: membership_id, user_id, kind (MODULE or CONVERSATION),
     item_id, due_date, started (0/1), completed_at (any, current or not), current (0/1) and
-    status (one of compliance.status.STATUSES). Empty when nothing is assigned."""
+    status (one of compliance.status.STATUSES); with `detail`, also the facilitator's name and
+    the facilitated session's day. Only the members `membership_ids` if given. Empty when
+    nothing is assigned."""
     pairs = [(a_id, MODULE, m) for a_id, modules in plan.module_ids_of.items() for m in modules]
     pairs += [(a_id, CONVERSATION, c) for a_id, c in plan.conversation_of.items()]
     if not pairs:
@@ -91,6 +100,10 @@ def cells_sql(
     for pair in pairs:
         params.extend(pair)
     params.append(organisation_id)
+    only = ""
+    if membership_ids is not None:
+        only = "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")"
+        params.extend(membership_ids)
     params.extend([Assignment.Target.EVERYONE, Assignment.Target.GROUP, Assignment.Target.MEMBERS])
     current_params: list = []
     current = _ranges_sql("x.completed_at", current_ranges(now, validity_months), current_params)
@@ -103,7 +116,7 @@ applied AS (
     CROSS JOIN items it
     JOIN {t["assignment"]} a ON a.id = it.assignment_id
     LEFT JOIN {t["extension"]} e ON e.assignment_id = a.id AND e.membership_id = m.id
-    WHERE m.organisation_id = %s AND (
+    WHERE m.organisation_id = %s {only} AND (
         a.target = %s
         OR (a.target = %s AND EXISTS (SELECT 1 FROM {t["group_members"]} g
                                       WHERE g.organisationgroup_id = a.group_id AND g.membership_id = m.id))
@@ -118,11 +131,13 @@ cells AS (
 joined AS (
     SELECT c.membership_id, c.user_id, c.kind, c.item_id, c.due_date,
            CASE WHEN p.id IS NOT NULL OR q.id IS NOT NULL THEN 1 ELSE 0 END AS started,
-           COALESCE(p.completed_at, q.completed_at) AS completed_at
+           COALESCE(p.completed_at, q.completed_at) AS completed_at,
+           {"f.name" if detail else "NULL"} AS facilitator, p.facilitated_on AS facilitated_on
     FROM cells c
     LEFT JOIN {t["progress"]} p ON c.kind = {MODULE} AND p.user_id = c.user_id AND p.module_id = c.item_id
     LEFT JOIN {t["practice"]} q
         ON c.kind = {CONVERSATION} AND q.user_id = c.user_id AND q.conversation_id = c.item_id
+    {f"LEFT JOIN {User._meta.db_table} f ON f.id = p.facilitated_by_id" if detail else ""}
 ),
 currency AS (
     SELECT x.*,
@@ -134,7 +149,7 @@ SELECT membership_id, user_id, kind, item_id, due_date, started, completed_at, c
        CASE WHEN current = 1 THEN %s
             WHEN due_date IS NOT NULL AND due_date < %s THEN %s
             WHEN started = 1 OR completed_at IS NOT NULL THEN %s
-            ELSE %s END AS status
+            ELSE %s END AS status{", facilitator, facilitated_on" if detail else ""}
 FROM currency
 """
     params.extend(current_params)
@@ -142,21 +157,25 @@ FROM currency
     return sql, params
 
 
-@dataclass(frozen=True)
+@dataclass
 class MemberCounts:
-    """One member's cells counted by the database: what the dashboard's summary, filters and
-    sorts need of a MemberRow (the twins of its properties)."""
+    """One member's cells counted by the database: what the dashboard's summary, filters, sorts
+    and the page's rows need of a MemberRow (the twins of its properties)."""
 
     membership_id: int
+    key: str
     user_id: int
     name: str
     email: str
+    role: str
+    language: str
     total: int
     completed: int
     started: int
     overdue_cells: int
     practice_cells: int
     practised: int
+    group_ids: set[int] = field(default_factory=set)
 
     @property
     def progress(self) -> str | None:
@@ -177,17 +196,22 @@ class MemberCounts:
         return int(100 * self.completed / self.total) if self.total else 0
 
 
-def member_counts(*, organisation, plan: Plan, now: datetime | None = None) -> list[MemberCounts]:
-    """Every member, sorted by name (as member_rows), with their cells counted: one query."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    cells, params = cells_sql(
+def _cells(organisation, plan: Plan, now: datetime, **kwargs) -> tuple[str, list]:
+    return cells_sql(
         organisation_id=organisation.pk,
         plan=plan,
         validity_months=organisation.certificate_validity_months,
         now=now,
-        today=today,
+        today=timezone.localdate(now),
+        **kwargs,
     )
+
+
+def member_counts(*, organisation, plan: Plan, now: datetime | None = None) -> list[MemberCounts]:
+    """Every member, sorted by name (as member_rows), with their cells counted and their groups:
+    two queries."""
+    now = now or timezone.now()
+    cells, params = _cells(organisation, plan, now)
     user = User._meta.db_table
     membership = Membership._meta.db_table
     if cells:
@@ -208,32 +232,44 @@ LEFT JOIN (
     else:
         counted, columns = "", "0, 0, 0, 0, 0, 0"
     sql = f"""
-SELECT m.id, m.user_id, u.name, u.email, {columns}
+SELECT m.id, m.key, m.user_id, u.name, u.email, m.role, u.language, {columns}
 FROM {membership} m JOIN {user} u ON u.id = m.user_id {counted}
 WHERE m.organisation_id = %s
 ORDER BY u.name, m.user_id"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, organisation.pk])
-        return [MemberCounts(*(row[:4]), *(int(n) for n in row[4:])) for row in cursor.fetchall()]
+        members = [MemberCounts(*row[:7], *(int(n) for n in row[7:])) for row in cursor.fetchall()]
+    by_id = {m.membership_id: m for m in members}
+    links = OrganisationGroup.members.through.objects.filter(membership__organisation=organisation)
+    for membership_id, group_id in links.values_list("membership_id", "organisationgroup_id"):
+        by_id[membership_id].group_ids.add(group_id)
+    return members
 
 
-def module_status_counts(
-    *, organisation, plan: Plan, group_ids: tuple[int, ...], now: datetime | None = None
-) -> tuple[dict, dict]:
+BEFORE = date.min  # the month key of every completion before the months counted
+
+
+def chart_counts(
+    *, organisation, plan: Plan, group_ids: tuple[int, ...], months: list[date], now: datetime | None = None
+) -> tuple[dict, dict, dict]:
     """Module cells by module and status, and by group and status (a member in several groups
-    counts in each): the dashboard's charts, one query."""
+    counts in each), and current completions by month in the current time zone for `months`
+    (consecutive first days of months), those before them under BEFORE: the dashboard's charts,
+    one query. The twin of reports._count_cells for the months shown."""
     now = now or timezone.now()
     by_module = {m.pk: dict.fromkeys([COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE], 0) for m in plan.modules}
     by_group = {pk: dict.fromkeys([COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE], 0) for pk in group_ids}
-    cells, params = cells_sql(
-        organisation_id=organisation.pk,
-        plan=plan,
-        validity_months=organisation.certificate_validity_months,
-        now=now,
-        today=timezone.localdate(now),
-    )
+    by_month: dict[date, int] = {}
+    cells, params = _cells(organisation, plan, now)
     if not cells:
-        return by_module, by_group
+        return by_module, by_group, by_month
+    zone = timezone.get_current_timezone()
+    adapt = connection.ops.adapt_datetimefield_value
+    starts = [datetime(m.year, m.month, 1, tzinfo=zone) for m in months]
+    last = months[-1]
+    starts.append(datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=zone))
+    buckets = " ".join(f"WHEN s.completed_at < %s THEN {i - 1}" for i in range(len(starts)))
+    bucket_params = [adapt(start.astimezone(UTC)) for start in starts]
     group_members = OrganisationGroup.members.through._meta.db_table
     sql = f"""
 SELECT 'm', s.item_id, s.status, COUNT(*) FROM ({cells}) s WHERE s.kind = {MODULE}
@@ -241,11 +277,90 @@ GROUP BY s.item_id, s.status
 UNION ALL
 SELECT 'g', g.organisationgroup_id, s.status, COUNT(*) FROM ({cells}) s
 JOIN {group_members} g ON g.membership_id = s.membership_id
-WHERE s.kind = {MODULE} GROUP BY g.organisationgroup_id, s.status"""
+WHERE s.kind = {MODULE} GROUP BY g.organisationgroup_id, s.status
+UNION ALL
+SELECT 'd', b.bucket, '', COUNT(*) FROM (
+    SELECT CASE {buckets} ELSE NULL END AS bucket FROM ({cells}) s
+    WHERE s.kind = {MODULE} AND s.status = %s
+) b WHERE b.bucket IS NOT NULL GROUP BY b.bucket"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + params)
+        cursor.execute(sql, [*params, *params, *bucket_params, *params, COMPLETED])
         for what, key, status, n in cursor.fetchall():
-            target = by_module if what == "m" else by_group
-            if key in target:
+            if what == "d":
+                by_month[BEFORE if key < 0 else months[key]] = n
+            elif key in (target := by_module if what == "m" else by_group):
                 target[key][status] += n
-    return by_module, by_group
+    return by_module, by_group, by_month
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value) -> datetime | None:
+    if isinstance(value, str):  # SQLite: UTC text
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
+
+
+def page_rows(
+    *, organisation, plan: Plan, members: list[MemberCounts], now: datetime | None = None, cells=None
+) -> list[MemberRow]:
+    """Full rows, every cell by the Python rule (cell_status), for one page of `members`: one
+    query (none if `cells`, the rows of page_cells_sql, were fetched already). Their
+    due_by_assignment is left empty: the dashboard does not show it."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if cells is None:
+        sql, params = page_cells_sql(organisation=organisation, plan=plan, members=members, now=now)
+        cells = []
+        if sql:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cells = cursor.fetchall()
+    found: dict[tuple[int, int, int], tuple] = {(c[0], c[2], c[3]): c for c in cells}
+    validity = organisation.certificate_validity_months
+    rows = []
+    for member in members:
+        row = MemberRow(
+            membership_id=member.membership_id,
+            key=member.key,
+            user_id=member.user_id,
+            name=member.name,
+            email=member.email,
+            role=member.role,
+            language=member.language,
+            group_ids=set(member.group_ids),
+        )
+        for kind, ids, target in (
+            (MODULE, plan.module_ids, row.cells),
+            (CONVERSATION, plan.conversation_ids, row.practice),
+        ):
+            for item_id in ids:
+                cell = found.get((member.membership_id, kind, item_id))
+                if cell is None:
+                    continue
+                _m, _u, _k, _i, due, started, completed_at, _current, _status, facilitator, on = cell
+                on = _day(on)
+                target[item_id] = cell_status(
+                    started=bool(started),
+                    completed_at=_moment(completed_at),
+                    validity_months=validity if kind == MODULE else None,
+                    due_date=_day(due),
+                    today=today,
+                    now=now,
+                    practice=kind == CONVERSATION,
+                    facilitated=(facilitator or "", on) if kind == MODULE and on is not None else None,
+                )
+        rows.append(row)
+    return rows
+
+
+def page_cells_sql(
+    *, organisation, plan: Plan, members: list[MemberCounts], now: datetime
+) -> tuple[str, list]:
+    """The cells of one page of members, with their facilitated sessions ("" when nothing is
+    assigned or the page is empty)."""
+    if not members:
+        return "", []
+    return _cells(organisation, plan, now, membership_ids=[m.membership_id for m in members], detail=True)

@@ -12,14 +12,16 @@ from django.utils import timezone
 from accounts.services import membership_add
 from certificates.services import certificate_revoke
 from compliance.assignments import assignment_extend
-from compliance.reports import _count_cells
+from compliance.reports import MONTHS_SHOWN, _count_cells, _months_back
 from compliance.sqlstatus import (
+    BEFORE,
     CONVERSATION,
     MODULE,
     cells_sql,
+    chart_counts,
     current_ranges,
     member_counts,
-    module_status_counts,
+    page_rows,
 )
 from compliance.status import member_rows, organisation_plan
 from compliance.validity import add_months
@@ -161,10 +163,40 @@ def test_member_counts_and_charts_match_the_python_rows(varied):
         assert (count.progress, count.overdue, count.percent) == (row.progress, row.overdue, row.percent), (
             row.name
         )
+    assert [c.group_ids for c in counts] == [r.group_ids for r in rows]
     group_ids = tuple(varied.groups.values_list("pk", flat=True))
-    by_module, by_group, _months = _count_cells(rows, plan=plan, group_ids=group_ids)
-    assert module_status_counts(organisation=varied, plan=plan, group_ids=group_ids) == (by_module, by_group)
-    assert sum(by_group[group_ids[0]].values()) > 0
+    months = _months_back(timezone.localdate(), MONTHS_SHOWN)
+    seen_before = []
+    for validity in (12, None):  # without a period, Ann's old completion counts, before the months shown
+        varied.certificate_validity_months = validity
+        varied.save(update_fields=["certificate_validity_months"])
+        rows = list(member_rows(organisation=varied, plan=plan))
+        by_module, by_group, by_month = _count_cells(rows, plan=plan, group_ids=group_ids)
+        shown = {m: n for m, n in by_month.items() if m >= months[0]}
+        before = sum(n for m, n in by_month.items() if m < months[0])
+        expected_months = {**shown, **({BEFORE: before} if before else {})}
+        sql_counts = chart_counts(organisation=varied, plan=plan, group_ids=group_ids, months=months)
+        assert sql_counts == (by_module, by_group, expected_months)
+        assert sum(by_group[group_ids[0]].values()) > 0 and shown
+        seen_before.append(before)
+    assert seen_before[0] == 0 and seen_before[1] > 0
+
+
+def test_a_page_of_rows_is_the_python_rule_for_those_members(varied):
+    plan = organisation_plan(varied)
+    rows = list(member_rows(organisation=varied, plan=plan))
+    counts = member_counts(organisation=varied, plan=plan)
+    for start in range(0, len(rows), 7):
+        page = page_rows(organisation=varied, plan=plan, members=counts[start : start + 7])
+        expected = rows[start : start + 7]
+        assert [(r.membership_id, r.key, r.name, r.email, r.role, r.language, r.group_ids) for r in page] == [
+            (r.membership_id, r.key, r.name, r.email, r.role, r.language, r.group_ids) for r in expected
+        ]
+        assert [(list(r.cells.items()), list(r.practice.items())) for r in page] == [
+            (list(r.cells.items()), list(r.practice.items())) for r in expected
+        ]
+    facilitated = [c for r in rows for c in r.cells.values() if c.facilitated]
+    assert facilitated and facilitated[0].facilitated[0] == "Olive Owner"
 
 
 def test_the_validity_period_is_the_same_at_a_month_end(org_a, owner, member, monkeypatch):
