@@ -299,6 +299,7 @@ def _filtered(members: list, *, group_id: int | None, status: str, search: str, 
 # that page's cells in one query; a change recounts in the database (docs/performance.md).
 _COUNTS_CACHE: dict[tuple, "DashboardCounts"] = {}
 _LATEST: dict[int, tuple] = {}
+PAGES_KEPT = 64
 
 
 @dataclass
@@ -311,6 +312,13 @@ class DashboardCounts:
     members: list[MemberCounts]
     summary: Summary
     _counts: dict = field(default_factory=dict)
+    # Pages shown in this version: (group, status, search, sort, page number) -> full rows.
+    pages: dict = field(default_factory=dict)
+
+    def keep(self, wanted: tuple, number: int, rows: list[MemberRow]) -> None:
+        if len(self.pages) >= PAGES_KEPT:
+            self.pages.pop(next(iter(self.pages)))
+        self.pages[(*wanted, number)] = rows
 
     def counts(
         self, *, plan: Plan, group_ids: tuple[int, ...], today: date | None = None
@@ -355,27 +363,33 @@ def dashboard_page(
     page_size: int,
 ) -> tuple[DashboardCounts, Page, list[MemberRow]]:
     """The dashboard's counts, the page of members that pass the filters, and that page's full
-    rows (every cell by the Python rule). A refresh of unchanged data is one query; a change
+    rows (every cell by the Python rule). A refresh of unchanged data is one query (with the
+    page's cells unless that page was shown in this version already); a change
     costs four more (members' counts, group links, the page's cells, the charts), each a fixed
     number whatever the number of members."""
     now = timezone.now()
     plan_key = tuple((a.pk, a.due_date) for a in plan.assignments)
     guess = _COUNTS_CACHE.get(_LATEST.get(organisation.pk, ()))
-    page = None
+    page = shown = None
+    wanted = (group_id, status, search, sort)
     if guess is not None:
         filtered = _filtered(guess.members, group_id=group_id, status=status, search=search, sort=sort)
         page = Paginator(filtered, page_size).get_page(page_number)
-    version, cells = _version_and_cells(organisation, plan, list(page.object_list) if page else None, now)
+        shown = guess.pages.get((*wanted, page.number))
+    # A page already shown in this data version needs no cells (its rows were kept, as the
+    # whole table was before); another page's cells come with the version, in the same query.
+    version, cells = _version_and_cells(
+        organisation, plan, list(page.object_list) if page and not shown else None, now
+    )
     key = (version, plan_key)
     data = _COUNTS_CACHE.get(key)
     if data is not None and data is guess:
-        return (
-            data,
-            page,
-            page_rows(
+        if shown is None:
+            shown = page_rows(
                 organisation=organisation, plan=plan, members=list(page.object_list), now=now, cells=cells
-            ),
-        )
+            )
+            data.keep(wanted, page.number, shown)
+        return data, page, shown
     if data is None:
         members = member_counts(organisation=organisation, plan=plan, now=now)
         summary = Summary()
@@ -388,11 +402,9 @@ def dashboard_page(
     _LATEST[organisation.pk] = key
     filtered = _filtered(data.members, group_id=group_id, status=status, search=search, sort=sort)
     page = Paginator(filtered, page_size).get_page(page_number)
-    return (
-        data,
-        page,
-        page_rows(organisation=organisation, plan=plan, members=list(page.object_list), now=now),
-    )
+    shown = page_rows(organisation=organisation, plan=plan, members=list(page.object_list), now=now)
+    data.keep(wanted, page.number, shown)
+    return data, page, shown
 
 
 # --- CSV report -------------------------------------------------------------------------------

@@ -49,7 +49,13 @@ def current_ranges(now: datetime, validity_months: int | None) -> list[tuple[dat
         elif shifted.date() == now.date():
             after = datetime.combine(start.date(), now.timetz()) + timedelta(microseconds=1)
             ranges.append((after, start + timedelta(days=1)))
-    return ranges
+    merged: list[tuple[datetime, datetime | None]] = []
+    for start, end in sorted(ranges, key=lambda r: r[0]):
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _ranges_sql(column: str, ranges, params: list) -> str:
@@ -99,30 +105,40 @@ def cells_sql(
     values = ", ".join("(%s, %s, %s)" for _p in pairs)
     for pair in pairs:
         params.extend(pair)
-    params.append(organisation_id)
-    only = ""
+    only, only_params = "", []
     if membership_ids is not None:
         only = "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")"
-        params.extend(membership_ids)
-    params.extend([Assignment.Target.EVERYONE, Assignment.Target.GROUP, Assignment.Target.MEMBERS])
+        only_params = list(membership_ids)
+    target = Assignment.Target
+    params += [organisation_id, *only_params, organisation_id, target.EVERYONE]
+    params += [organisation_id, target.GROUP, organisation_id, target.MEMBERS]
+    params += [organisation_id, *only_params]
     current_params: list = []
     current = _ranges_sql("x.completed_at", current_ranges(now, validity_months), current_params)
     sql = f"""
 WITH items (assignment_id, kind, item_id) AS (VALUES {values}),
+applies AS (
+    SELECT m.id AS membership_id, a.id AS assignment_id
+    FROM {t["membership"]} m CROSS JOIN {t["assignment"]} a
+    WHERE m.organisation_id = %s {only} AND a.organisation_id = %s AND a.target = %s
+    UNION ALL
+    SELECT g.membership_id, a.id
+    FROM {t["assignment"]} a JOIN {t["group_members"]} g ON g.organisationgroup_id = a.group_id
+    WHERE a.organisation_id = %s AND a.target = %s
+    UNION ALL
+    SELECT n.membership_id, a.id
+    FROM {t["assignment"]} a JOIN {t["named"]} n ON n.assignment_id = a.id
+    WHERE a.organisation_id = %s AND a.target = %s
+),
 applied AS (
     SELECT m.id AS membership_id, m.user_id AS user_id, it.kind AS kind, it.item_id AS item_id,
            COALESCE(e.due_date, a.due_date) AS due_date
-    FROM {t["membership"]} m
-    CROSS JOIN items it
-    JOIN {t["assignment"]} a ON a.id = it.assignment_id
+    FROM applies ap
+    JOIN {t["membership"]} m ON m.id = ap.membership_id
+    JOIN items it ON it.assignment_id = ap.assignment_id
+    JOIN {t["assignment"]} a ON a.id = ap.assignment_id
     LEFT JOIN {t["extension"]} e ON e.assignment_id = a.id AND e.membership_id = m.id
-    WHERE m.organisation_id = %s {only} AND (
-        a.target = %s
-        OR (a.target = %s AND EXISTS (SELECT 1 FROM {t["group_members"]} g
-                                      WHERE g.organisationgroup_id = a.group_id AND g.membership_id = m.id))
-        OR (a.target = %s AND EXISTS (SELECT 1 FROM {t["named"]} n
-                                      WHERE n.assignment_id = a.id AND n.membership_id = m.id))
-    )
+    WHERE m.organisation_id = %s {only}
 ),
 cells AS (
     SELECT membership_id, user_id, kind, item_id, MIN(due_date) AS due_date
@@ -271,25 +287,29 @@ def chart_counts(
     buckets = " ".join(f"WHEN s.completed_at < %s THEN {i - 1}" for i in range(len(starts)))
     bucket_params = [adapt(start.astimezone(UTC)) for start in starts]
     group_members = OrganisationGroup.members.through._meta.db_table
+    # The cells once (PostgreSQL materialises a CTE used more than once), counted three ways.
     sql = f"""
-SELECT 'm', s.item_id, s.status, COUNT(*) FROM ({cells}) s WHERE s.kind = {MODULE}
+WITH s AS ({cells})
+SELECT 'm', s.item_id, s.status, COUNT(*) FROM s WHERE s.kind = {MODULE}
 GROUP BY s.item_id, s.status
 UNION ALL
-SELECT 'g', g.organisationgroup_id, s.status, COUNT(*) FROM ({cells}) s
-JOIN {group_members} g ON g.membership_id = s.membership_id
-WHERE s.kind = {MODULE} GROUP BY g.organisationgroup_id, s.status
+SELECT 'g', g.organisationgroup_id, x.status, SUM(x.n) FROM (
+    SELECT s.membership_id, s.status, COUNT(*) AS n FROM s WHERE s.kind = {MODULE}
+    GROUP BY s.membership_id, s.status
+) x JOIN {group_members} g ON g.membership_id = x.membership_id
+GROUP BY g.organisationgroup_id, x.status
 UNION ALL
 SELECT 'd', b.bucket, '', COUNT(*) FROM (
-    SELECT CASE {buckets} ELSE NULL END AS bucket FROM ({cells}) s
+    SELECT CASE {buckets} ELSE NULL END AS bucket FROM s
     WHERE s.kind = {MODULE} AND s.status = %s
 ) b WHERE b.bucket IS NOT NULL GROUP BY b.bucket"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params, *bucket_params, *params, COMPLETED])
+        cursor.execute(sql, [*params, *bucket_params, COMPLETED])
         for what, key, status, n in cursor.fetchall():
             if what == "d":
                 by_month[BEFORE if key < 0 else months[key]] = n
             elif key in (target := by_module if what == "m" else by_group):
-                target[key][status] += n
+                target[key][status] += int(n)
     return by_module, by_group, by_month
 
 

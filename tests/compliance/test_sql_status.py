@@ -251,3 +251,48 @@ def test_current_ranges_are_exactly_the_completions_add_months_keeps_current(mon
                 completed_at,
             )
     assert current_ranges(nows[0], None) == []
+
+
+def _shown(client, org, **params):
+    from django.urls import reverse
+
+    response = client.get(reverse("compliance:dashboard", args=[org.slug]), params)
+    assert response.status_code == 200
+    rows = [
+        (row.name, [c.status if c else None for c in columns])
+        for row, columns, _c in response.context["rows"]
+    ]
+    summary = response.context["summary"]
+    return rows, (summary.completed, summary.in_progress, summary.not_started, summary.overdue)
+
+
+def test_a_page_from_the_counts_cache_is_the_page_computed_afresh(varied, owner, member):
+    """Pages guessed from the cached counts, and pages kept from an earlier view, are those a
+    fresh count shows, for every filter, and a change since is shown at once."""
+    from compliance import reports
+    from tests.conftest import client_for
+
+    client = client_for(owner)
+    views = [
+        {},
+        {"status": "overdue", "sort": "-progress"},
+        {"status": "not_started"},
+        {"status": "in_progress", "sort": "-name"},
+        {"status": "completed"},
+        {"group": varied.groups.get().key},
+        {"q": "an"},
+        {},
+    ]
+    cached = [_shown(client, varied, **params) for params in views]
+    fresh = []
+    for params in views:
+        reports._COUNTS_CACHE.clear()
+        reports._LATEST.clear()
+        fresh.append(_shown(client, varied, **params))
+    assert cached == fresh
+    assert any(rows for rows, _s in cached[1:5])
+    before = _shown(client, varied, status="in_progress")
+    complete_module(member, "first-steps")
+    after = _shown(client, varied, status="in_progress")
+    assert "Mo Member" not in dict(before[0]) and "completed" in dict(after[0])["Mo Member"]
+    assert after[1][1] == before[1][1] + 1  # one more member in progress
