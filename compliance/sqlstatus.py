@@ -167,7 +167,7 @@ SELECT membership_id, user_id, kind, item_id, due_date, started, completed_at, c
             WHEN started = 1 OR completed_at IS NOT NULL THEN %s
             ELSE %s END AS status{", facilitator, facilitated_on" if detail else ""}
 FROM currency
-"""
+"""  # nosec B608: only table names, constants and %s placeholders are interpolated
     params.extend(current_params)
     params.extend([COMPLETED, connection.ops.adapt_datefield_value(today), OVERDUE, IN_PROGRESS, NOT_STARTED])
     return sql, params
@@ -240,7 +240,7 @@ LEFT JOIN (
            SUM(CASE WHEN kind = {CONVERSATION} THEN 1 ELSE 0 END) AS practice_cells,
            SUM(CASE WHEN kind = {CONVERSATION} AND status = %s THEN 1 ELSE 0 END) AS practised
     FROM ({cells}) s GROUP BY membership_id
-) k ON k.membership_id = m.id"""
+) k ON k.membership_id = m.id"""  # nosec B608: only table names, constants and %s placeholders are interpolated
         params = [COMPLETED, OVERDUE, COMPLETED, *params]
         columns = "COALESCE(k.total, 0), COALESCE(k.completed, 0), COALESCE(k.started, 0), " + (
             "COALESCE(k.overdue, 0), COALESCE(k.practice_cells, 0), COALESCE(k.practised, 0)"
@@ -251,7 +251,7 @@ LEFT JOIN (
 SELECT m.id, m.key, m.user_id, u.name, u.email, m.role, u.language, {columns}
 FROM {membership} m JOIN {user} u ON u.id = m.user_id {counted}
 WHERE m.organisation_id = %s
-ORDER BY u.name, m.user_id"""
+ORDER BY u.name, m.user_id"""  # nosec B608: only table names, constants and %s placeholders are interpolated
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, organisation.pk])
         members = [MemberCounts(*row[:7], *(int(n) for n in row[7:])) for row in cursor.fetchall()]
@@ -302,7 +302,7 @@ UNION ALL
 SELECT 'd', b.bucket, '', COUNT(*) FROM (
     SELECT CASE {buckets} ELSE NULL END AS bucket FROM s
     WHERE s.kind = {MODULE} AND s.status = %s
-) b WHERE b.bucket IS NOT NULL GROUP BY b.bucket"""
+) b WHERE b.bucket IS NOT NULL GROUP BY b.bucket"""  # nosec B608: only table names, constants and %s placeholders are interpolated
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *bucket_params, COMPLETED])
         for what, key, status, n in cursor.fetchall():
