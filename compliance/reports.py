@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils import timezone
@@ -23,6 +25,7 @@ from quizzes.services import most_missed_questions
 
 from .charts import ColumnChart, Segment, column_chart, stacked_bar
 from .currency import refresher_labels
+from .sqlstatus import MemberCounts, chart_counts, member_counts, page_cells_sql, page_rows
 from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -58,7 +61,7 @@ class Summary:
         self.assigned += 1
         self.cells += row.total
         self.cells_completed += row.completed
-        self.practice_cells += len(row.practice)
+        self.practice_cells += row.practice_cells
         self.practised += row.practised
         progress = row.progress
         self.completed += progress == COMPLETED
@@ -99,6 +102,10 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     admin change (each writes an audit event), the validity period, the member count (accounts
     deleted without an audit event), and the hour (due dates and validity periods pass with
     time). One query."""
+    return (organisation.pk, *_data_version_query(organisation).get(), timezone.now().strftime("%Y-%m-%d %H"))
+
+
+def _data_version_query(organisation: Organisation):
     members = Membership.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
     member_ids = Membership.objects.filter(organisation=OuterRef(OuterRef("pk"))).values("user_id")
     last_change = (
@@ -118,7 +125,7 @@ def organisation_data_version(organisation: Organisation) -> tuple:
         .values("last")[:1]
     )
     audit = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-id").values("id")[:1]
-    row = (
+    return (
         Organisation.objects.filter(pk=organisation.pk)
         .annotate(
             last_audit=Subquery(audit),
@@ -129,9 +136,7 @@ def organisation_data_version(organisation: Organisation) -> tuple:
         .values_list(
             "last_audit", "members_count", "last_change", "last_practice", "certificate_validity_months"
         )
-        .get()
     )
-    return (organisation.pk, *row, timezone.now().strftime("%Y-%m-%d %H"))
 
 
 @dataclass
@@ -145,7 +150,9 @@ class DashboardData:
     # most of a refresh's work, and the rows do not change within a version (docs/performance.md).
     _counts: dict = field(default_factory=dict)
 
-    def counts(self, *, plan: Plan, group_ids: tuple[int, ...]) -> tuple[dict, dict, dict]:
+    def counts(
+        self, *, plan: Plan, group_ids: tuple[int, ...], today: date | None = None
+    ) -> tuple[dict, dict, dict]:
         """Cells by module and status, by group and status, and completions by month (in the
         current time zone), counted once per data version, plan and set of groups."""
         key = (tuple(m.pk for m in plan.modules), group_ids, timezone.get_current_timezone_name())
@@ -243,11 +250,11 @@ def _months_back(today: date, n: int) -> list[date]:
 
 
 def dashboard_charts(
-    *, data: "DashboardData", plan: Plan, groups: list, today: date, module_url=None
+    *, data: "DashboardData | DashboardCounts", plan: Plan, groups: list, today: date, module_url=None
 ) -> DashboardCharts:
     """Completion per module and per group, members by progress and completions by month, all
     counted from the dashboard's rows."""
-    by_module, by_group, by_month = data.counts(plan=plan, group_ids=tuple(g.pk for g in groups))
+    by_module, by_group, by_month = data.counts(plan=plan, group_ids=tuple(g.pk for g in groups), today=today)
     summary = data.summary
     progress = Bar(
         _("Members"),
@@ -269,27 +276,135 @@ def dashboard_charts(
     return DashboardCharts(progress, modules, group_bars, months, timeline)
 
 
-def dashboard_rows(
-    *, organisation: Organisation, plan: Plan, group_id: int | None, status: str, search: str, sort: str
-) -> tuple["DashboardData", list[MemberRow]]:
-    """The organisation's data (every row and the summary), and the rows that pass the
-    filters, sorted."""
-    data = organisation_dashboard_data(organisation=organisation, plan=plan)
+def _filtered(members: list, *, group_id: int | None, status: str, search: str, sort: str) -> list:
+    """The members (MemberRow or MemberCounts) that pass the dashboard's filters, sorted."""
     search = search.strip().lower()
-    rows = data.rows
     wanted = MEMBER_FILTERS.get(status)
     if group_id is not None or wanted or search:
-        rows = [
+        members = [
             row
-            for row in data.rows
+            for row in members
             if (group_id is None or group_id in row.group_ids)
             and (wanted is None or wanted(row))
             and (not search or search in row.name.lower() or search in row.email.lower())
         ]
     key, reverse = SORTS.get(sort, SORTS["name"])
     if sort not in ("name", ""):
-        rows = sorted(rows, key=key, reverse=reverse)
-    return data, rows
+        members = sorted(members, key=key, reverse=reverse)
+    return members
+
+
+# The dashboard's counts by (organisation, data version), per process, and each organisation's
+# latest key: a refresh guesses its page from the latest counts and asks for the data version and
+# that page's cells in one query; a change recounts in the database (docs/performance.md).
+_COUNTS_CACHE: dict[tuple, "DashboardCounts"] = {}
+_LATEST: dict[int, tuple] = {}
+PAGES_KEPT = 64
+
+
+@dataclass
+class DashboardCounts:
+    """Every member's counts and the summary, counted by the database (compliance.sqlstatus):
+    the dashboard's filters, sorts and summary; the charts' counts are asked for once per data
+    version, set of groups, time zone and months shown."""
+
+    organisation: Organisation
+    members: list[MemberCounts]
+    summary: Summary
+    _counts: dict = field(default_factory=dict)
+    # Pages shown in this version: (group, status, search, sort, page number) -> full rows.
+    pages: dict = field(default_factory=dict)
+
+    def keep(self, wanted: tuple, number: int, rows: list[MemberRow]) -> None:
+        if len(self.pages) >= PAGES_KEPT:
+            self.pages.pop(next(iter(self.pages)))
+        self.pages[(*wanted, number)] = rows
+
+    def counts(
+        self, *, plan: Plan, group_ids: tuple[int, ...], today: date | None = None
+    ) -> tuple[dict, dict, dict]:
+        months = _months_back(today or timezone.localdate(), MONTHS_SHOWN)
+        key = (tuple(m.pk for m in plan.modules), group_ids, timezone.get_current_timezone_name(), months[0])
+        if key not in self._counts:
+            self._counts[key] = chart_counts(
+                organisation=self.organisation, plan=plan, group_ids=group_ids, months=months
+            )
+        return self._counts[key]
+
+
+def _version_and_cells(organisation: Organisation, plan: Plan, members: list[MemberCounts] | None, now):
+    """The data version (as organisation_data_version) and, when `members` are given, their cells
+    (sqlstatus.page_cells_sql rows), in one query."""
+    version_sql, version_params = _data_version_query(organisation).query.sql_with_params()
+    cells_sql, cells_params = page_cells_sql(
+        organisation=organisation, plan=plan, members=members or [], now=now
+    )
+    if cells_sql:
+        sql = f"SELECT v.*, c.* FROM ({version_sql}) v LEFT JOIN ({cells_sql}) c ON 1 = 1"  # nosec B608: two parametrised queries
+        params = [*version_params, *cells_params]
+    else:
+        sql, params = version_sql, list(version_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    version = (organisation.pk, *(str(v) for v in rows[0][:5]), now.strftime("%Y-%m-%d %H"))
+    return version, [row[5:] for row in rows if len(row) > 5 and row[5] is not None]
+
+
+def dashboard_page(
+    *,
+    organisation: Organisation,
+    plan: Plan,
+    group_id: int | None,
+    status: str,
+    search: str,
+    sort: str,
+    page_number,
+    page_size: int,
+) -> tuple[DashboardCounts, Page, list[MemberRow]]:
+    """The dashboard's counts, the page of members that pass the filters, and that page's full
+    rows (every cell by the Python rule). A refresh of unchanged data is one query (with the
+    page's cells unless that page was shown in this version already); a change
+    costs four more (members' counts, group links, the page's cells, the charts), each a fixed
+    number whatever the number of members."""
+    now = timezone.now()
+    plan_key = tuple((a.pk, a.due_date) for a in plan.assignments)
+    guess = _COUNTS_CACHE.get(_LATEST.get(organisation.pk, ()))
+    page = shown = None
+    wanted = (group_id, status, search, sort)
+    if guess is not None:
+        filtered = _filtered(guess.members, group_id=group_id, status=status, search=search, sort=sort)
+        page = Paginator(filtered, page_size).get_page(page_number)
+        shown = guess.pages.get((*wanted, page.number))
+    # A page already shown in this data version needs no cells (its rows were kept, as the
+    # whole table was before); another page's cells come with the version, in the same query.
+    version, cells = _version_and_cells(
+        organisation, plan, list(page.object_list) if page and not shown else None, now
+    )
+    key = (version, plan_key)
+    data = _COUNTS_CACHE.get(key)
+    if data is not None and data is guess:
+        if shown is None:
+            shown = page_rows(
+                organisation=organisation, plan=plan, members=list(page.object_list), now=now, cells=cells
+            )
+            data.keep(wanted, page.number, shown)
+        return data, page, shown
+    if data is None:
+        members = member_counts(organisation=organisation, plan=plan, now=now)
+        summary = Summary()
+        for member in members:
+            summary.add(member)
+        data = DashboardCounts(organisation=organisation, members=members, summary=summary)
+        if len(_COUNTS_CACHE) >= _ROWS_CACHE_SIZE:
+            _COUNTS_CACHE.pop(next(iter(_COUNTS_CACHE)))
+        _COUNTS_CACHE[key] = data
+    _LATEST[organisation.pk] = key
+    filtered = _filtered(data.members, group_id=group_id, status=status, search=search, sort=sort)
+    page = Paginator(filtered, page_size).get_page(page_number)
+    shown = page_rows(organisation=organisation, plan=plan, members=list(page.object_list), now=now)
+    data.keep(wanted, page.number, shown)
+    return data, page, shown
 
 
 # --- CSV report -------------------------------------------------------------------------------

@@ -265,6 +265,10 @@ class MemberRow:
         return len(self.cells) + len(self.practice)
 
     @property
+    def practice_cells(self) -> int:
+        return len(self.practice)
+
+    @property
     def practised(self) -> int:
         return sum(1 for c in self.practice.values() if c.status == COMPLETED)
 

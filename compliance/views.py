@@ -25,7 +25,7 @@ from .reports import (
     CELL_ORDER,
     PROGRESS_ORDER,
     dashboard_charts,
-    dashboard_rows,
+    dashboard_page,
     module_report,
     organisation_dashboard_data,
     report_csv_lines,
@@ -148,22 +148,21 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404  # a group of another organisation, or none at all
     group = filters.get("group")
     plan = organisation_plan(organisation)
-    data, rows = dashboard_rows(
+    data, page, page_rows = dashboard_page(
         organisation=organisation,
         plan=plan,
         group_id=group.pk if group else None,
         status=filters.get("status", ""),
         search=filters.get("q", ""),
         sort=filters.get("sort", ""),
+        page_number=request.GET.get("page"),
+        page_size=PAGE_SIZE,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     columns = [
         [row.cells.get(m.pk) for m in plan.modules] + [row.practice.get(c.pk) for c in plan.conversations]
-        for row in page.object_list
+        for row in page_rows
     ]
-    columns = columns_with_currency(
-        organisation=organisation, plan=plan, rows=page.object_list, columns=columns
-    )
+    columns = columns_with_currency(organisation=organisation, plan=plan, rows=page_rows, columns=columns)
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -184,7 +183,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "rows": [
             (row, cells, [(m, c) for m, c in zip(plan.modules, cells, strict=False) if c])
-            for row, cells in zip(page.object_list, columns, strict=True)
+            for row, cells in zip(page_rows, columns, strict=True)
         ],
         "column_count": len(plan.modules) + len(plan.conversations) + 2,
         "progress_keys": [(key, Status(key).label) for key in PROGRESS_ORDER],

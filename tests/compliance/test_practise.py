@@ -243,9 +243,9 @@ def practising_org(request, org_a, owner):
 
 
 # session, user, organisation with membership, groups, assignments (with their conversations),
-# the data version (1), then on a cache miss the streamed queries: members, group links, named
-# members, extensions, module progress, and practice of the assigned conversations
-DASHBOARD_QUERIES = 12
+# the data version with the page's cells (1), then on a change the database's count: members'
+# counts, group links, the page's cells, the charts' counts
+DASHBOARD_QUERIES = 10
 DASHBOARD_QUERIES_CACHED = 6
 
 
