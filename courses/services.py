@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,7 +20,7 @@ from certificates.renewal import module_due_since, modules_due_since, retake_wai
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
-from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page
+from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page, Track, TrackModule
 from .practice import practice_export
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
@@ -315,6 +315,18 @@ def next_step_url(*, user, module: Module) -> str:
     if lessons:
         return reverse("courses:lesson", args=[module.slug, lessons[0].slug])
     raise Http404("This module has no lessons.")
+
+
+def learner_track(*, user) -> tuple[Track | None, list[int]]:
+    """The learner's recommended track (the first active one for their role) and its module ids
+    in order: one query, or two when that track holds no modules."""
+    first = Track.objects.filter(is_active=True, audience=user.recommended_audience).values("pk")[:1]
+    rows = list(
+        TrackModule.objects.filter(track=Subquery(first)).select_related("track").order_by("position")
+    )
+    if rows:
+        return rows[0].track, [tm.module_id for tm in rows]
+    return Track.objects.filter(is_active=True, audience=user.recommended_audience).first(), []
 
 
 def recent_module(*, user) -> ModuleProgress | None:

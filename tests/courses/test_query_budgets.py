@@ -44,9 +44,9 @@ BUDGETS = {
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4)
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
     "result": 12,  # + the module's sources(1)
-    # session, user + modules(1) + 3 status queries + track(1) + track modules(1) + recent(1)
+    # session, user + modules(1) + 3 status queries + track with its modules(1) + recent(1)
     # + assignments from organisations(1) + practice conversations with the learner's practice(1)
-    "my_learning": 12,  # + the refreshers due (quizzes.refreshers.refreshers_due)
+    "my_learning": 11,  # + the refreshers due (quizzes.refreshers.refreshers_due)
 }
 
 
