@@ -48,7 +48,7 @@ from .services import (
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
-    recent_module,
+    recent_status,
 )
 from .translations import localize, translated
 
@@ -74,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for status in track.statuses:
             status.paths.append(track.title)
     tracks.sort(key=lambda t: not t.recommended)
-    recent = recent_module(user=request.user)
+    recent = recent_status(statuses)
     started = any(s.started for s in statuses.values())
     assigned = assigned_to_user(user=request.user, statuses=statuses)
     # A newcomer starts with what their organisation needs first, else their path's first module.
@@ -196,7 +196,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     context = {
         "track": track,
         "statuses": mine + others,
-        "recent": recent_module(user=request.user),
+        "recent": recent_status(statuses),
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
         "assigned": assigned_to_user(user=request.user, statuses=statuses),
