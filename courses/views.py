@@ -190,8 +190,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     statuses = module_statuses(user=request.user, modules=modules)
     track, order = learner_track(user=request.user)
     mine = [statuses[pk] for pk in order if pk in statuses]
-    refreshers = refreshers_due(user=request.user)
-    localize(*(r.module for r in refreshers))
+    refreshers = refreshers_due(user=request.user, statuses=statuses.values())
     others = [s for pk, s in statuses.items() if pk not in order and s.state != "not_started"]
     context = {
         "track": track,
