@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import new_key
+from accounts.models import Membership, OrganisationGroup, new_key
 from courses.models import Conversation, Module, Track
 
 
@@ -26,6 +26,21 @@ class AssignmentQuerySet(models.QuerySet):
                 | Q(target=Assignment.Target.MEMBERS, members__user=user)
             )
         ).distinct()
+
+    def applying_to_each_once(self, user) -> "AssignmentQuerySet":
+        """The same rows as `applying_to`, each once without DISTINCT (subqueries, no joins that
+        multiply rows): cheaper to plan, for a query that adds no joins of its own that would."""
+        memberships = Membership.objects.filter(user=user)
+        in_group = OrganisationGroup.members.through.objects.filter(membership__user=user)
+        named = Assignment.members.through.objects.filter(membership__user=user)
+        return self.filter(
+            Q(organisation__in=memberships.values("organisation"))
+            & (
+                Q(target=Assignment.Target.EVERYONE)
+                | Q(target=Assignment.Target.GROUP, group__in=in_group.values("organisationgroup"))
+                | Q(target=Assignment.Target.MEMBERS, pk__in=named.values("assignment"))
+            )
+        )
 
 
 class Assignment(models.Model):

@@ -447,25 +447,37 @@ def assigned_to_user(
     """The modules and practice conversations `user`'s organisations (or only `organisation`)
     assigned to them, most urgent first, one entry per module or conversation (the most urgent,
     where several organisations assign it). `statuses` are the learner's
-    courses.services.ModuleStatus by module id, already fetched by the page. One query, plus one
-    if a track is assigned, plus one if a conversation is."""
+    courses.services.ModuleStatus by module id for every active module, already fetched by the
+    page. One query, plus one if a track is assigned, plus one if a conversation is."""
     if not user.is_authenticated:
         return []
     extension = AssignmentExtension.objects.filter(assignment=OuterRef("pk"), membership__user=user).values(
         "due_date"
     )[:1]
-    assignments = Assignment.objects.applying_to(user)
+    assignments = Assignment.objects.applying_to_each_once(user)
     if organisation is not None:
         assignments = assignments.filter(organisation=organisation)
+    # The modules come from `statuses` (every active module, already fetched and shown in the
+    # page's language), not joined again: a smaller query to build and plan on every view.
+    active = {pk: status.module for pk, status in statuses.items()}
     assignments = list(
-        assignments.annotate(extended_due=Subquery(extension)).select_related(
-            "organisation", "module", "track", "conversation__module"
-        )
+        assignments.annotate(extended_due=Subquery(extension)).select_related("organisation", "conversation")
     )
     now = timezone.now()
     today = timezone.localdate(now)
-    expanded = expand_tracks(assignments)
-    conversation_ids = {a.conversation_id for a in assignments if _practised(a.conversation)}
+    expanded = expand_tracks([a for a in assignments if a.track_id])
+    for a in assignments:
+        if a.module_id:
+            expanded[a.pk] = [active[a.module_id]] if a.module_id in active else []
+        elif not a.track_id:
+            expanded[a.pk] = []
+        if a.conversation_id and a.conversation.module_id in active:
+            a.conversation.module = active[a.conversation.module_id]
+    conversation_ids = {
+        a.conversation_id
+        for a in assignments
+        if a.conversation_id and a.conversation.is_active and a.conversation.module_id in active
+    }
     practised = (
         dict(
             ConversationPractice.objects.filter(user=user, conversation_id__in=conversation_ids).values_list(

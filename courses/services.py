@@ -9,18 +9,20 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates.renewal import module_due_since, modules_due_since, retake_wait
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
-from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page
+from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page, Track, TrackModule
 from .practice import practice_export
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
@@ -212,6 +214,9 @@ class ModuleStatus:
     completed_at: datetime | None = None
     last_activity_at: datetime | None = None
     renewal_due: bool = False
+    # The lesson the learner opened last, for "Continue where you left off" (recent_status).
+    last_lesson_id: int | None = None
+    last_lesson_title: str = ""
 
     @property
     def started(self) -> bool:
@@ -265,11 +270,23 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
         status = statuses[module_id]
         status.attempts, status.best_score, status.passed = n, best, passes > 0
     completions = {}
-    for module_id, completed_at, last in ModuleProgress.objects.filter(
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    # The last lesson's title in the active language (as `translated` reads it), without
+    # fetching its translations whole.
+    translated_title = KeyTextTransform("title", KeyTransform(language, "last_lesson__translations"))
+    for module_id, completed_at, last, lesson_id, title, title_here in ModuleProgress.objects.filter(
         user=user, module_id__in=ids
-    ).values_list("module_id", "completed_at", "last_activity_at"):
-        statuses[module_id].completed_at = completed_at
-        statuses[module_id].last_activity_at = last
+    ).values_list(
+        "module_id",
+        "completed_at",
+        "last_activity_at",
+        "last_lesson_id",
+        "last_lesson__title",
+        translated_title,
+    ):
+        status = statuses[module_id]
+        status.completed_at, status.last_activity_at = completed_at, last
+        status.last_lesson_id, status.last_lesson_title = lesson_id, title_here or title or ""
         completions[module_id] = completed_at
     for module_id in modules_due_since(user=user, completions=completions):
         statuses[module_id].renewal_due = True
@@ -317,17 +334,23 @@ def next_step_url(*, user, module: Module) -> str:
     raise Http404("This module has no lessons.")
 
 
-def recent_module(*, user) -> ModuleProgress | None:
-    """The module the learner touched last and has not finished, for "Continue where you left
-    off"."""
-    if not user.is_authenticated:
-        return None
-    return (
-        ModuleProgress.objects.filter(user=user, completed_at__isnull=True, module__is_active=True)
-        .select_related("module", "last_lesson")
-        .order_by("-last_activity_at")
-        .first()
+def learner_track(*, user) -> tuple[Track | None, list[int]]:
+    """The learner's recommended track (the first active one for their role) and its module ids
+    in order: one query, or two when that track holds no modules."""
+    first = Track.objects.filter(is_active=True, audience=user.recommended_audience).values("pk")[:1]
+    rows = list(
+        TrackModule.objects.filter(track=Subquery(first)).select_related("track").order_by("position")
     )
+    if rows:
+        return rows[0].track, [tm.module_id for tm in rows]
+    return Track.objects.filter(is_active=True, audience=user.recommended_audience).first(), []
+
+
+def recent_status(statuses: dict[int, ModuleStatus]) -> ModuleStatus | None:
+    """The module the learner touched last and has not finished, for "Continue where you left
+    off", from the statuses of every active module a page has already fetched (no query)."""
+    unfinished = [s for s in statuses.values() if s.last_activity_at and not s.completed_at]
+    return max(unfinished, key=lambda s: s.last_activity_at, default=None)
 
 
 def progress_export(*, user) -> dict:

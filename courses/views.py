@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,12 +42,13 @@ from .services import (
     get_lesson_and_module,
     get_module,
     get_page,
+    learner_track,
     lesson_complete,
     lesson_open,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
-    recent_module,
+    recent_status,
 )
 from .translations import localize, translated
 
@@ -72,7 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for status in track.statuses:
             status.paths.append(track.title)
     tracks.sort(key=lambda t: not t.recommended)
-    recent = recent_module(user=request.user)
+    recent = recent_status(statuses)
     started = any(s.started for s in statuses.values())
     assigned = assigned_to_user(user=request.user, statuses=statuses)
     # A newcomer starts with what their organisation needs first, else their path's first module.
@@ -186,20 +188,14 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     modules = list(modules_with_lesson_counts())
     localize(*modules)
     statuses = module_statuses(user=request.user, modules=modules)
-    track = (
-        Track.objects.filter(is_active=True, audience=request.user.recommended_audience)
-        .prefetch_related("track_modules")
-        .first()
-    )
-    order = [tm.module_id for tm in track.track_modules.all()] if track else []
+    track, order = learner_track(user=request.user)
     mine = [statuses[pk] for pk in order if pk in statuses]
-    refreshers = refreshers_due(user=request.user)
-    localize(*(r.module for r in refreshers))
+    refreshers = refreshers_due(user=request.user, statuses=statuses.values())
     others = [s for pk, s in statuses.items() if pk not in order and s.state != "not_started"]
     context = {
         "track": track,
         "statuses": mine + others,
-        "recent": recent_module(user=request.user),
+        "recent": recent_status(statuses),
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
         "assigned": assigned_to_user(user=request.user, statuses=statuses),
@@ -211,7 +207,45 @@ def my_learning(request: HttpRequest) -> HttpResponse:
             if request.user.recommended_audience in c.audiences.split(",") or c.practice_path is not None
         ],
     }
+    context["progress_key"] = _my_progress_key(context)
     return render(request, "courses/my_learning.html", context)
+
+
+def _my_progress_key(context: dict) -> tuple:
+    """Everything the track ring, the modules table and the practice list show, as plain values:
+    the key of their cached fragment. Two learners share it only when these are identical (the
+    same titles in the same language, the same progress, dates and results)."""
+    track = context["track"]
+    return (
+        timezone.get_current_timezone_name(),
+        translated(track, "title") if track else None,
+        context["completed"],
+        context["total"],
+        tuple(
+            (
+                s.module.slug,
+                s.module.title,
+                s.state,
+                s.percent,
+                s.lessons_done,
+                s.lessons_total,
+                s.best_score,
+                s.attempts,
+                s.last_activity_at,
+            )  # fmt: skip
+            for s in context["statuses"]
+        ),
+        tuple(
+            (
+                c.get_absolute_url(),
+                translated(c, "title"),
+                translated(c.module, "title"),
+                c.practised_at,
+                c.practice_path is not None,
+            )  # fmt: skip
+            for c in context["conversations"]
+        ),
+    )
 
 
 # --- Practice conversations -------------------------------------------------------------------

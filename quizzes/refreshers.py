@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -143,27 +143,40 @@ class DueRefresher:
         return reverse("quizzes:refresher", args=[self.module.slug])
 
 
-def refreshers_due(*, user, now: datetime | None = None) -> list[DueRefresher]:
-    """The learner's modules with a refresher to take now, oldest first (two queries)."""
+def refreshers_due(
+    *, user, now: datetime | None = None, statuses: Iterable | None = None
+) -> list[DueRefresher]:
+    """The learner's modules with a refresher to take now, oldest first (two queries). A page
+    that has fetched the learner's courses.services.ModuleStatus of every active module passes
+    them as `statuses`: then no query unless a completion is old enough for one, else one."""
     now = now or timezone.now()
-    progress = list(
-        ModuleProgress.objects.filter(
-            user=user,
-            completed_at__lte=now - timedelta(days=SCHEDULE_DAYS[0]),
-            module__is_active=True,
-            module__quiz__isnull=False,
-        ).select_related("module")
-    )
-    if not progress:
+    if statuses is None:
+        completions = {
+            p.module: p.completed_at
+            for p in ModuleProgress.objects.filter(
+                user=user, completed_at__isnull=False, module__is_active=True
+            ).select_related("module")
+        }
+    else:
+        completions = {s.module: s.completed_at for s in statuses if s.completed_at}
+    first_round = now - timedelta(days=SCHEDULE_DAYS[0])
+    old = {module.pk: (module, at) for module, at in completions.items() if at <= first_round}
+    if not old:
         return []
-    passed = last_passed(user_ids=[user.pk], module_ids=[p.module_id for p in progress])
-    found = []
-    for p in progress:
-        state = currency(
-            completed_at=p.completed_at, last_passed_at=passed.get((user.pk, p.module_id)), now=now
+    # Modules without a quiz have no refreshers; the last passed refresher of each that has one.
+    rows = (
+        Quiz.objects.filter(module_id__in=list(old))
+        .values_list("module_id")
+        .annotate(
+            at=Max("refreshers__submitted_at", filter=Q(refreshers__user=user, refreshers__passed=True))
         )
+    )
+    found = []
+    for module_id, last_passed_at in rows:
+        module, completed_at = old[module_id]
+        state = currency(completed_at=completed_at, last_passed_at=last_passed_at, now=now)
         if state.offered:
-            found.append(DueRefresher(p.module, state))
+            found.append(DueRefresher(module, state))
     return sorted(found, key=lambda d: d.currency.due_at)
 
 

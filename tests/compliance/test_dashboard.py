@@ -360,8 +360,8 @@ class TestAssignedToYou:
         for _ in range(extra):
             assign(org_a, owner, "first-steps", due_date=timezone.localdate())
         client = client_for(member)
-        # the learner home (10, tests/courses/test_query_budgets.py) + track modules of assigned tracks(1)
-        with assert_query_count(11):
+        # the learner home (9, tests/courses/test_query_budgets.py) + track modules of assigned tracks(1)
+        with assert_query_count(10):
             assert client.get("/").status_code == 200
 
 

@@ -280,6 +280,6 @@ def test_the_learner_home_takes_one_more_query_for_assigned_conversations(
     for _ in range(extra):
         assign(org_a, owner, conversations=["first-talk"], due_date=timezone.localdate())
     client = client_for(member)
-    # the learner home (10, tests/courses/test_query_budgets.py) + the learner's practice(1)
-    with assert_query_count(11):
+    # the learner home (9, tests/courses/test_query_budgets.py) + the learner's practice(1)
+    with assert_query_count(10):
         assert client.get("/").status_code == 200

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.utils import timezone, translation
 
 from courses.models import Lesson, Module, ModuleProgress
 from courses.services import (
@@ -12,10 +13,11 @@ from courses.services import (
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
-    recent_module,
+    recent_status,
 )
 from quizzes.models import Attempt
 from quizzes.services import attempt_submit, get_quiz, quiz_questions
+from tests.steps import Clock
 
 pytestmark = pytest.mark.usefixtures("course")
 
@@ -47,7 +49,27 @@ def test_opening_a_lesson_remembers_it(parent):
     lesson_open(user=parent, lesson=lesson)
     progress = ModuleProgress.objects.get(user=parent, module=lesson.module)
     assert progress.last_lesson == lesson and progress.completed_at is None
-    assert recent_module(user=parent) == progress
+    statuses = module_statuses(user=parent, modules=list(modules_with_lesson_counts()))
+    recent = recent_status(statuses)
+    assert recent.module.slug == "first-steps" and recent.last_lesson_title == "Warning signs"
+
+
+def test_the_recent_module_is_the_unfinished_one_touched_last_with_its_lesson_in_the_readers_language(
+    parent, monkeypatch
+):
+    clock = Clock(monkeypatch, timezone.now())
+    lesson_open(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="signs"))
+    clock.advance(minutes=5)
+    lesson_open(user=parent, lesson=Lesson.objects.get(module__slug="second-steps", slug="intro"))
+    clock.advance(minutes=5)
+    lesson_open(user=parent, lesson=Lesson.objects.get(module__slug="first-steps", slug="intro"))
+    with translation.override("es"):
+        recent = recent_status(module_statuses(user=parent, modules=list(modules_with_lesson_counts())))
+    assert recent.module.slug == "first-steps" and recent.last_lesson_title == "Introducción"
+    complete_lessons(parent, Module.objects.get(slug="first-steps"))
+    take_quiz(parent, Module.objects.get(slug="first-steps"))
+    recent = recent_status(module_statuses(user=parent, modules=list(modules_with_lesson_counts())))
+    assert recent.module.slug == "second-steps"
 
 
 def test_marking_a_lesson_twice_counts_once(parent):

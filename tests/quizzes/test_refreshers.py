@@ -124,6 +124,20 @@ def test_nothing_is_due_before_a_month_then_my_learning_offers_it(done, clock):
     assert "Refreshers due" in page and reverse("quizzes:refresher", args=["first-steps"]) in page
 
 
+@pytest.mark.parametrize("days", [1, 31])
+def test_my_learning_asks_one_query_for_refreshers_only_once_a_completion_is_a_month_old(
+    done, clock, days, assert_query_count
+):
+    clock.advance(days=days)
+    client = client_for(done)
+    # My learning (9, tests/courses/test_query_budgets.py) + whether completed modules are due
+    # again (certificates(1), validity of assigning organisations(1)) + a month on: each completed
+    # module's last passed refresher(1), whatever the number of modules
+    with assert_query_count(11 if days < 30 else 12):
+        page = client.get(reverse("courses:my_learning")).content.decode()
+    assert ("Refreshers due" in page) is (days >= 30)
+
+
 def test_refresher_avoids_the_questions_of_the_last_quiz_form(course, parent, clock):
     # A bank of 2 with a quiz draw of 2: the learner saw both, so both come back; the rule
     # itself is tested on TestDrawing. Here: the form shows the drawn questions and their order.
