@@ -85,6 +85,7 @@ def test_a_staff_member_signs_in_through_their_district_and_lands_in_their_assig
 
     # Later: a password is refused with the reason; the provider's button signs straight in.
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)  # logged out before moving on
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("Email").fill("sam.staff@district.example")
     page.get_by_label("Password").fill("any password at all")
