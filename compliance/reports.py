@@ -5,9 +5,10 @@ quiz questions most often answered wrong (aggregates only: never one member's an
 Each runs a fixed number of queries whatever the number of members (tests pin them)."""
 
 import csv
+import zoneinfo
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -25,7 +26,15 @@ from quizzes.services import most_missed_questions
 
 from .charts import ColumnChart, Segment, column_chart, stacked_bar
 from .currency import refresher_labels
-from .sqlstatus import MemberCounts, chart_counts, member_counts, page_cells_sql, page_rows
+from .sqlstatus import (
+    MemberCounts,
+    add_to_charts,
+    changed_memberships,
+    chart_counts_of,
+    member_counts,
+    page_cells_sql,
+    page_rows,
+)
 from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -54,21 +63,22 @@ class Summary:
     def percent(self) -> int:
         return int(100 * self.cells_completed / self.cells) if self.cells else 0
 
-    def add(self, row: MemberRow) -> None:
-        self.members += 1
+    def add(self, row: MemberRow, sign: int = 1) -> None:
+        """Count a member (MemberRow or MemberCounts) in, or with sign -1 out again."""
+        self.members += sign
         if not row.total:
             return
-        self.assigned += 1
-        self.cells += row.total
-        self.cells_completed += row.completed
-        self.practice_cells += row.practice_cells
-        self.practised += row.practised
+        self.assigned += sign
+        self.cells += sign * row.total
+        self.cells_completed += sign * row.completed
+        self.practice_cells += sign * row.practice_cells
+        self.practised += sign * row.practised
         progress = row.progress
-        self.completed += progress == COMPLETED
-        self.in_progress += progress == IN_PROGRESS
-        self.not_started += progress == NOT_STARTED
-        self.overdue += row.overdue
-        self.not_started_overdue += progress == NOT_STARTED and row.overdue
+        self.completed += sign * (progress == COMPLETED)
+        self.in_progress += sign * (progress == IN_PROGRESS)
+        self.not_started += sign * (progress == NOT_STARTED)
+        self.overdue += sign * row.overdue
+        self.not_started_overdue += sign * (progress == NOT_STARTED and row.overdue)
 
 
 # The dashboard's member filter: each says exactly which members it means (review B4).
@@ -296,21 +306,31 @@ def _filtered(members: list, *, group_id: int | None, status: str, search: str, 
 
 # The dashboard's counts by (organisation, data version), per process, and each organisation's
 # latest key: a refresh guesses its page from the latest counts and asks for the data version and
-# that page's cells in one query; a change recounts in the database (docs/performance.md).
+# that page's cells in one query. A change to members' progress alone recounts only the members
+# whose progress moved; any other change recounts everyone in the database (docs/performance.md).
 _COUNTS_CACHE: dict[tuple, "DashboardCounts"] = {}
 _LATEST: dict[int, tuple] = {}
 PAGES_KEPT = 64
+# A progress row is written with the time of its request and committed a moment later: an update
+# takes every member whose progress moved since a minute before the last count was read, so that
+# a transaction still open then (or another server's clock a little behind) is not missed.
+CHANGE_MARGIN = timedelta(minutes=1)
+# Beyond this share of the members, counting everyone again is as cheap as updating.
+UPDATE_AT_MOST = 0.25
 
 
 @dataclass
 class DashboardCounts:
     """Every member's counts and the summary, counted by the database (compliance.sqlstatus):
-    the dashboard's filters, sorts and summary; the charts' counts are asked for once per data
-    version, set of groups, time zone and months shown."""
+    the dashboard's filters, sorts and summary; the charts' counts are counted once per data
+    version, set of groups, time zone and months shown, from each member's module cells."""
 
     organisation: Organisation
     members: list[MemberCounts]
     summary: Summary
+    version: tuple = ()  # organisation_data_version
+    counted_at: datetime | None = None  # when the version was read
+    plan_key: tuple = ()
     _counts: dict = field(default_factory=dict)
     # Pages shown in this version: (group, status, search, sort, page number) -> full rows.
     pages: dict = field(default_factory=dict)
@@ -323,13 +343,67 @@ class DashboardCounts:
     def counts(
         self, *, plan: Plan, group_ids: tuple[int, ...], today: date | None = None
     ) -> tuple[dict, dict, dict]:
-        months = _months_back(today or timezone.localdate(), MONTHS_SHOWN)
-        key = (tuple(m.pk for m in plan.modules), group_ids, timezone.get_current_timezone_name(), months[0])
+        months = tuple(_months_back(today or timezone.localdate(), MONTHS_SHOWN))
+        key = (tuple(m.pk for m in plan.modules), group_ids, timezone.get_current_timezone_name(), months)
         if key not in self._counts:
-            self._counts[key] = chart_counts(
-                organisation=self.organisation, plan=plan, group_ids=group_ids, months=months
+            self._counts[key] = chart_counts_of(
+                self.members, plan=plan, group_ids=group_ids, months=list(months)
             )
         return self._counts[key]
+
+    def progress_moved_only(self, version: tuple, plan_key: tuple) -> bool:
+        """Whether `version` differs from this one's only in members' progress (not in the
+        audit trail, the member count, the validity period or the hour)."""
+        return plan_key == self.plan_key and (version[:3], version[5:]) == (
+            self.version[:3],
+            self.version[5:],
+        )
+
+    def updated(self, *, plan: Plan, version: tuple, now: datetime) -> "DashboardCounts | None":
+        """These counts with the members whose progress moved since they were read counted again
+        (two queries), or None when so many moved that counting everyone is cheaper."""
+        since = self.counted_at - CHANGE_MARGIN
+        moved = set(changed_memberships(organisation=self.organisation, since=since))
+        if len(moved) > UPDATE_AT_MOST * len(self.members):
+            return None
+        counted = {
+            member.membership_id: member
+            for member in member_counts(
+                organisation=self.organisation, plan=plan, now=now, membership_ids=sorted(moved), groups=False
+            )
+        }
+        members, summary = [], replace(self.summary)
+        counts = {key: _copied(value) for key, value in self._counts.items()}
+        zones = {key: zoneinfo.ZoneInfo(key[2]) for key in counts}
+        for member in self.members:
+            new = counted.get(member.membership_id)
+            if new is not None:
+                new.group_ids = member.group_ids  # a change of groups is an audited change
+                summary.add(member, sign=-1)
+                summary.add(new)
+                for key, value in counts.items():
+                    add_to_charts(value, member, months=list(key[3]), zone=zones[key], sign=-1)
+                    add_to_charts(value, new, months=list(key[3]), zone=zones[key])
+                member = new
+            members.append(member)
+        return DashboardCounts(
+            organisation=self.organisation,
+            members=members,
+            summary=summary,
+            version=version,
+            counted_at=now,
+            plan_key=self.plan_key,
+            _counts=counts,
+        )
+
+
+def _copied(counts: tuple[dict, dict, dict]) -> tuple[dict, dict, dict]:
+    by_module, by_group, by_month = counts
+    return (
+        {k: dict(v) for k, v in by_module.items()},
+        {k: dict(v) for k, v in by_group.items()},
+        dict(by_month),
+    )
 
 
 def _version_and_cells(organisation: Organisation, plan: Plan, members: list[MemberCounts] | None, now):
@@ -364,9 +438,10 @@ def dashboard_page(
 ) -> tuple[DashboardCounts, Page, list[MemberRow]]:
     """The dashboard's counts, the page of members that pass the filters, and that page's full
     rows (every cell by the Python rule). A refresh of unchanged data is one query (with the
-    page's cells unless that page was shown in this version already); a change
-    costs four more (members' counts, group links, the page's cells, the charts), each a fixed
-    number whatever the number of members."""
+    page's cells unless that page was shown in this version already). After members' progress
+    moved, three more (who moved, their cells, the page's cells); after any other change, four
+    (every member's cells, the members, their groups, the page's cells): each a fixed number
+    whatever the number of members."""
     now = timezone.now()
     plan_key = tuple((a.pk, a.due_date) for a in plan.assignments)
     guess = _COUNTS_CACHE.get(_LATEST.get(organisation.pk, ()))
@@ -390,12 +465,25 @@ def dashboard_page(
             )
             data.keep(wanted, page.number, shown)
         return data, page, shown
+    if data is None and guess is not None and guess.progress_moved_only(version, plan_key):
+        data = guess.updated(plan=plan, version=version, now=now)
     if data is None:
         members = member_counts(organisation=organisation, plan=plan, now=now)
         summary = Summary()
         for member in members:
             summary.add(member)
-        data = DashboardCounts(organisation=organisation, members=members, summary=summary)
+        data = DashboardCounts(
+            organisation=organisation,
+            members=members,
+            summary=summary,
+            version=version,
+            counted_at=now,
+            plan_key=plan_key,
+        )
+    if key not in _COUNTS_CACHE:
+        # Only the latest version of an organisation's counts is worth keeping.
+        if guess is not None and guess.organisation.pk == organisation.pk:
+            _COUNTS_CACHE.pop(_LATEST[organisation.pk], None)
         if len(_COUNTS_CACHE) >= _ROWS_CACHE_SIZE:
             _COUNTS_CACHE.pop(next(iter(_COUNTS_CACHE)))
         _COUNTS_CACHE[key] = data

@@ -12,17 +12,20 @@ completion times computed here from `validity.add_months`, so both databases agr
 to the microsecond, month ends included."""
 
 import calendar
+from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, OrganisationGroup, User
 from courses.models import ConversationPractice, ModuleProgress
 
 from .models import Assignment, AssignmentExtension
-from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, MemberRow, Plan, cell_status
+from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUSES, MemberRow, Plan, cell_status
 from .validity import add_months
 
 MODULE, CONVERSATION = 0, 1
@@ -191,6 +194,10 @@ class MemberCounts:
     overdue_cells: int
     practice_cells: int
     practised: int
+    # The module cells as the charts count them: "<module id><status's first letter>" each, and
+    # the moments (seconds since 1970, UTC) of the current completions among them, comma-separated.
+    modules: str = ""
+    completions: str = ""
     group_ids: set[int] = field(default_factory=set)
 
     @property
@@ -223,11 +230,35 @@ def _cells(organisation, plan: Plan, now: datetime, **kwargs) -> tuple[str, list
     )
 
 
-def member_counts(*, organisation, plan: Plan, now: datetime | None = None) -> list[MemberCounts]:
-    """Every member, sorted by name (as member_rows), with their cells counted and their groups:
-    two queries."""
+def _joined(expression: str) -> str:
+    """The database's comma-separated text aggregate of `expression` (NULLs left out)."""
+    return (
+        f"string_agg({expression}, ',')"
+        if connection.vendor == "postgresql"
+        else f"group_concat({expression}, ',')"
+    )
+
+
+def _epoch(column: str) -> str:
+    """Whole seconds since 1970 (UTC) of a timestamp column, rounded down."""
+    if connection.vendor == "postgresql":
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS bigint)"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+
+def member_counts(
+    *,
+    organisation,
+    plan: Plan,
+    now: datetime | None = None,
+    membership_ids: list[int] | None = None,
+    groups: bool = True,
+) -> list[MemberCounts]:
+    """Every member (or only `membership_ids`), sorted by name (as member_rows), with their cells
+    counted, their module cells for the charts (chart_counts_of) and, with `groups`, their
+    groups: two queries (one without groups)."""
     now = now or timezone.now()
-    cells, params = _cells(organisation, plan, now)
+    cells, params = _cells(organisation, plan, now, membership_ids=membership_ids)
     user = User._meta.db_table
     membership = Membership._meta.db_table
     if cells:
@@ -238,28 +269,53 @@ LEFT JOIN (
            SUM(CASE WHEN started = 1 OR completed_at IS NOT NULL THEN 1 ELSE 0 END) AS started,
            SUM(CASE WHEN status = %s THEN 1 ELSE 0 END) AS overdue,
            SUM(CASE WHEN kind = {CONVERSATION} THEN 1 ELSE 0 END) AS practice_cells,
-           SUM(CASE WHEN kind = {CONVERSATION} AND status = %s THEN 1 ELSE 0 END) AS practised
+           SUM(CASE WHEN kind = {CONVERSATION} AND status = %s THEN 1 ELSE 0 END) AS practised,
+           {_joined(f"CASE WHEN kind = {MODULE} THEN CAST(item_id AS TEXT) || SUBSTR(status, 1, 1) END")} AS modules,
+           {_joined(f"CASE WHEN kind = {MODULE} AND status = %s THEN CAST({_epoch('completed_at')} AS TEXT) END")}
+               AS completions
     FROM ({cells}) s GROUP BY membership_id
 ) k ON k.membership_id = m.id"""  # nosec B608: only table names, constants and %s placeholders are interpolated
-        params = [COMPLETED, OVERDUE, COMPLETED, *params]
+        params = [COMPLETED, OVERDUE, COMPLETED, COMPLETED, *params]
         columns = "COALESCE(k.total, 0), COALESCE(k.completed, 0), COALESCE(k.started, 0), " + (
-            "COALESCE(k.overdue, 0), COALESCE(k.practice_cells, 0), COALESCE(k.practised, 0)"
+            "COALESCE(k.overdue, 0), COALESCE(k.practice_cells, 0), COALESCE(k.practised, 0), "
+            "COALESCE(k.modules, ''), COALESCE(k.completions, '')"
         )
     else:
-        counted, columns = "", "0, 0, 0, 0, 0, 0"
+        counted, columns = "", "0, 0, 0, 0, 0, 0, '', ''"
+    only, only_params = "", []
+    if membership_ids is not None:
+        only = "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")"
+        only_params = list(membership_ids)
     sql = f"""
 SELECT m.id, m.key, m.user_id, u.name, u.email, m.role, u.language, {columns}
 FROM {membership} m JOIN {user} u ON u.id = m.user_id {counted}
-WHERE m.organisation_id = %s
+WHERE m.organisation_id = %s {only}
 ORDER BY u.name, m.user_id"""  # nosec B608: only table names, constants and %s placeholders are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, organisation.pk])
-        members = [MemberCounts(*row[:7], *(int(n) for n in row[7:])) for row in cursor.fetchall()]
-    by_id = {m.membership_id: m for m in members}
-    links = OrganisationGroup.members.through.objects.filter(membership__organisation=organisation)
-    for membership_id, group_id in links.values_list("membership_id", "organisationgroup_id"):
-        by_id[membership_id].group_ids.add(group_id)
+        cursor.execute(sql, [*params, organisation.pk, *only_params])
+        members = [
+            MemberCounts(*row[:7], *(int(n) for n in row[7:13]), *row[13:15]) for row in cursor.fetchall()
+        ]
+    if groups:
+        by_id = {m.membership_id: m for m in members}
+        links = OrganisationGroup.members.through.objects.filter(membership__organisation=organisation)
+        if membership_ids is not None:
+            links = links.filter(membership_id__in=membership_ids)
+        for membership_id, group_id in links.values_list("membership_id", "organisationgroup_id"):
+            by_id[membership_id].group_ids.add(group_id)
     return members
+
+
+def changed_memberships(*, organisation, since: datetime) -> list[int]:
+    """The organisation's members whose module progress or practice was written at or after
+    `since`: one query."""
+    progress = ModuleProgress.objects.filter(Q(last_activity_at__gte=since) | Q(completed_at__gte=since))
+    practice = ConversationPractice.objects.filter(last_activity_at__gte=since)
+    return list(
+        Membership.objects.filter(organisation=organisation)
+        .filter(Q(user_id__in=progress.values("user_id")) | Q(user_id__in=practice.values("user_id")))
+        .values_list("id", flat=True)
+    )
 
 
 BEFORE = date.min  # the month key of every completion before the months counted
@@ -270,54 +326,80 @@ def chart_counts(
 ) -> tuple[dict, dict, dict]:
     """Module cells by module and status, and by group and status (a member in several groups
     counts in each), and current completions by month in the current time zone for `months`
-    (consecutive first days of months), those before them under BEFORE: the dashboard's charts,
-    one query. The twin of reports._count_cells for the months shown."""
-    now = now or timezone.now()
+    (consecutive first days of months), those before them under BEFORE: the dashboard's charts
+    (two queries). The twin of reports._count_cells for the months shown."""
+    members = member_counts(organisation=organisation, plan=plan, now=now)
+    return chart_counts_of(members, plan=plan, group_ids=group_ids, months=months)
+
+
+STATUS_OF_LETTER = {status[0]: status for status in STATUSES}
+
+
+def chart_counts_of(
+    members: list[MemberCounts], *, plan: Plan, group_ids: tuple[int, ...], months: list[date], zone=None
+) -> tuple[dict, dict, dict]:
+    """chart_counts, from members counted by member_counts (no query)."""
     by_module = {m.pk: dict.fromkeys([COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE], 0) for m in plan.modules}
     by_group = {pk: dict.fromkeys([COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE], 0) for pk in group_ids}
     by_month: dict[date, int] = {}
-    cells, params = _cells(organisation, plan, now)
-    if not cells:
-        return by_module, by_group, by_month
-    zone = timezone.get_current_timezone()
-    adapt = connection.ops.adapt_datetimefield_value
+    cells, in_groups, moments = Counter(), {pk: Counter() for pk in group_ids}, []
+    for member in members:
+        if member.modules:
+            tokens = member.modules.split(",")
+            cells.update(tokens)
+            for group_id in member.group_ids:
+                if group_id in in_groups:
+                    in_groups[group_id].update(tokens)
+            if member.completions:
+                moments.extend(member.completions.split(","))
+    counts = (by_module, by_group, by_month)
+    _add_tokens(counts, cells, groups=(), sign=1)
+    for group_id, tokens in in_groups.items():
+        for token, n in tokens.items():
+            by_group[group_id][STATUS_OF_LETTER[token[-1]]] += n
+    _add_moments(by_month, moments, months=months, zone=zone, sign=1)
+    return counts
+
+
+def add_to_charts(counts, member: MemberCounts, *, months: list[date], zone, sign: int = 1) -> None:
+    """Count (or, with sign -1, uncount) one member's module cells in chart_counts_of's counts."""
+    if member.modules:
+        groups = [counts[1][g] for g in member.group_ids if g in counts[1]]
+        _add_tokens(counts, Counter(member.modules.split(",")), groups=groups, sign=sign)
+    if member.completions:
+        _add_moments(counts[2], member.completions.split(","), months=months, zone=zone, sign=sign)
+
+
+def _add_tokens(counts, tokens: Counter, *, groups, sign: int) -> None:
+    by_module = counts[0]
+    for token, n in tokens.items():
+        status = STATUS_OF_LETTER[token[-1]]
+        module = by_module.get(int(token[:-1]))
+        if module is not None:
+            module[status] += sign * n
+        for group in groups:
+            group[status] += sign * n
+
+
+def _add_moments(by_month: dict, moments: list[str], *, months: list[date], zone, sign: int) -> None:
+    """Completions (seconds since 1970) by month of `months` in `zone`, earlier ones under BEFORE."""
+    zone = zone or timezone.get_current_timezone()
     starts = [datetime(m.year, m.month, 1, tzinfo=zone) for m in months]
     last = months[-1]
     starts.append(datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=zone))
-    buckets = " ".join(f"WHEN s.completed_at < %s THEN {i - 1}" for i in range(len(starts)))
-    bucket_params = [adapt(start.astimezone(UTC)) for start in starts]
-    group_members = OrganisationGroup.members.through._meta.db_table
-    # The cells once (PostgreSQL materialises a CTE used more than once), counted three ways.
-    sql = f"""
-WITH s AS ({cells})
-SELECT 'm', s.item_id, s.status, COUNT(*) FROM s WHERE s.kind = {MODULE}
-GROUP BY s.item_id, s.status
-UNION ALL
-SELECT 'g', g.organisationgroup_id, x.status, SUM(x.n) FROM (
-    SELECT s.membership_id, s.status, COUNT(*) AS n FROM s WHERE s.kind = {MODULE}
-    GROUP BY s.membership_id, s.status
-) x JOIN {group_members} g ON g.membership_id = x.membership_id
-GROUP BY g.organisationgroup_id, x.status
-UNION ALL
-SELECT 'd', b.bucket, '', COUNT(*) FROM (
-    SELECT CASE {buckets} ELSE NULL END AS bucket FROM s
-    WHERE s.kind = {MODULE} AND s.status = %s
-) b WHERE b.bucket IS NOT NULL GROUP BY b.bucket"""  # nosec B608: only table names, constants and %s placeholders are interpolated
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *bucket_params, COMPLETED])
-        for what, key, status, n in cursor.fetchall():
-            if what == "d":
-                by_month[BEFORE if key < 0 else months[key]] = n
-            elif key in (target := by_module if what == "m" else by_group):
-                target[key][status] += int(n)
-    return by_module, by_group, by_month
+    bounds = [start.timestamp() for start in starts]
+    for moment, n in Counter(moments).items():
+        index = bisect_right(bounds, int(moment))
+        if index <= len(months):
+            bucket = BEFORE if index == 0 else months[index - 1]
+            by_month[bucket] = by_month.get(bucket, 0) + sign * n
 
 
 def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _moment(value) -> datetime | None:
+def as_moment(value) -> datetime | None:
     if isinstance(value, str):  # SQLite: UTC text
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     return value
@@ -364,7 +446,7 @@ def page_rows(
                 on = _day(on)
                 target[item_id] = cell_status(
                     started=bool(started),
-                    completed_at=_moment(completed_at),
+                    completed_at=as_moment(completed_at),
                     validity_months=validity if kind == MODULE else None,
                     due_date=_day(due),
                     today=today,

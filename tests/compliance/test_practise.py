@@ -244,8 +244,8 @@ def practising_org(request, org_a, owner):
 
 # session, user, organisation with membership, groups, assignments (with their conversations),
 # the data version with the page's cells (1), then on a change the database's count: members'
-# counts, group links, the page's cells, the charts' counts
-DASHBOARD_QUERIES = 10
+# counts with their module cells (the charts count those), group links, the page's cells
+DASHBOARD_QUERIES = 9
 DASHBOARD_QUERIES_CACHED = 6
 
 

@@ -1,0 +1,146 @@
+"""After members' progress moves, the dashboard recounts only the members who moved and adjusts
+its summary and charts (compliance.reports.DashboardCounts.updated). What it shows must be
+exactly what counting everyone afresh shows, for every filter and every chart, including a
+change written with a time a little before the last one seen (a transaction committed late); any
+other kind of change (here: a new group) still counts everyone."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import group_update
+from compliance import reports
+from courses.models import Lesson, ModuleProgress
+from courses.services import lesson_complete, lesson_open
+from tests.compliance.test_sql_status import varied  # noqa: F401 (a fixture)
+from tests.conftest import client_for
+from tests.steps import Clock, complete_module, practise
+
+pytestmark = pytest.mark.usefixtures("course")
+
+VIEWS = [
+    {},
+    {"status": "overdue", "sort": "-progress"},
+    {"status": "not_started"},
+    {"status": "in_progress", "sort": "-name"},
+    {"status": "completed"},
+    {"q": "member 0"},
+]
+
+
+def shown(client, org, **params):
+    response = client.get(reverse("compliance:dashboard", args=[org.slug]), params)
+    assert response.status_code == 200
+    charts = response.context["charts"]
+    summary = response.context["summary"]
+    return (
+        [
+            (row.name, [c.status if c else None for c in columns])
+            for row, columns, _c in response.context["rows"]
+        ],
+        (summary.members, summary.completed, summary.in_progress, summary.not_started, summary.overdue),
+        (summary.cells, summary.cells_completed, summary.practice_cells, summary.practised),
+        [(bar.label, bar.counts) for bar in [charts.progress, *charts.modules, *charts.groups]],
+        charts.months,
+    )
+
+
+def every_view(client, org):
+    views = [dict(v) for v in VIEWS] + [{"group": org.groups.get(name="Night shift").key}]
+    return [shown(client, org, **params) for params in views]
+
+
+def afresh(client, org):
+    reports._COUNTS_CACHE.clear()
+    reports._LATEST.clear()
+    return every_view(client, org)
+
+
+@pytest.fixture
+def updates(monkeypatch):
+    """Each time the dashboard updated its counts instead of counting everyone: True, and False
+    when it found too many members had moved and counted everyone."""
+    seen = []
+    real = reports.DashboardCounts.updated
+
+    def spy(self, **kwargs):
+        result = real(self, **kwargs)
+        seen.append(result is not None)
+        return result
+
+    monkeypatch.setattr(reports.DashboardCounts, "updated", spy)
+    return seen
+
+
+def named(name):
+    return User.objects.get(name=name)
+
+
+def test_counts_updated_after_progress_moved_are_those_counted_afresh(varied, owner, monkeypatch, updates):  # noqa: F811
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    clock.advance(minutes=5)  # the fixture's own changes are long past
+    before = every_view(client, varied)  # counted once, then only updated
+    first = Lesson.objects.filter(module__slug="first-steps").first()
+    second = Lesson.objects.filter(module__slug="second-steps").first()
+    changes = [
+        lambda: lesson_open(user=named("Cy Never"), lesson=first),  # not started -> in progress
+        lambda: complete_module(named("Bo Starter"), "first-steps"),  # in progress -> completed
+        lambda: lesson_complete(user=named("Gus Extended"), lesson=second),  # not started -> in progress
+        lambda: practise(named("Hal Named"), "first-talk"),  # practice finished
+        lambda: complete_module(named("Member 00012"), "second-steps"),  # a bulk member
+    ]
+    for change in changes:
+        clock.advance(seconds=5)
+        change()
+        updated = every_view(client, varied)
+        assert updated == afresh(client, varied)
+        assert updated != before  # something visible moved each time
+        before = updated
+    assert updates and all(updates)  # every change took the update path
+
+
+def test_a_change_committed_late_is_counted_when_the_next_change_shows(varied, owner, monkeypatch, updates):  # noqa: F811
+    """Cy's lesson is written with a time before the latest change the dashboard saw (its
+    transaction took a while to commit): the version does not move, but the next change that
+    moves it brings Cy's progress too."""
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    clock.advance(minutes=3)
+    lesson_complete(user=named("Bo Starter"), lesson=Lesson.objects.filter(module__slug="first-steps").last())
+    every_view(client, varied)
+    late = clock.now - timedelta(seconds=20)
+    clock.now = late
+    lesson_open(user=named("Cy Never"), lesson=Lesson.objects.filter(module__slug="first-steps").first())
+    clock.now = late + timedelta(seconds=40)
+    complete_module(named("Di Done"), "second-steps")
+    assert every_view(client, varied) == afresh(client, varied)
+    assert ModuleProgress.objects.filter(user=named("Cy Never")).exists()
+    assert updates == [True]
+
+
+def test_a_change_to_a_group_counts_everyone(varied, owner, monkeypatch, updates):  # noqa: F811
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    every_view(client, varied)
+    clock.advance(seconds=5)
+    night = varied.groups.get(name="Night shift")
+    cy = varied.memberships.get(user=named("Cy Never"))
+    group_update(
+        organisation=varied, actor=owner, group=night, name=night.name, members=[*night.members.all(), cy]
+    )
+    assert every_view(client, varied) == afresh(client, varied)
+    assert updates == []
+
+
+def test_when_many_members_moved_everyone_is_counted_again(varied, owner, monkeypatch, updates):  # noqa: F811
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    every_view(client, varied)
+    clock.advance(seconds=5)
+    ModuleProgress.objects.filter(user__memberships__organisation=varied).update(last_activity_at=clock.now)
+    assert every_view(client, varied) == afresh(client, varied)
+    assert updates == [False]
