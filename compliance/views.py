@@ -34,6 +34,7 @@ from .reports import (
 )
 from .status import Status, assigned_to_user, organisation_plan
 from .tasks import reminders_request
+from .templatetags.dashboard_cells import dashboard_rows_html
 
 PAGE_SIZE = 50
 
@@ -166,6 +167,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
+    rows = [
+        (row, cells, [(m, c) for m, c in zip(plan.modules, cells, strict=False) if c])
+        for row, cells in zip(page_rows, columns, strict=True)
+    ]
     charts = dashboard_charts(
         data=data,
         plan=plan,
@@ -181,10 +186,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "summary": data.summary,
         "charts": charts,
         "page": page,
-        "rows": [
-            (row, cells, [(m, c) for m, c in zip(plan.modules, cells, strict=False) if c])
-            for row, cells in zip(page_rows, columns, strict=True)
-        ],
+        "rows": rows,
+        # The table and phone cards, as markup kept for rows that look the same.
+        "rows_html": dashboard_rows_html(organisation=organisation, plan=plan, rows=rows) if rows else "",
         "column_count": len(plan.modules) + len(plan.conversations) + 2,
         "progress_keys": [(key, Status(key).label) for key in PROGRESS_ORDER],
         "cell_keys": [(key, Status(key).label) for key in CELL_ORDER],

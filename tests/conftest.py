@@ -68,9 +68,11 @@ def _fresh_dashboard_cache():
 def _fresh_fragments():
     # Rendered fragments are per process and keyed by content versions that a rolled-back test
     # can repeat (same ids, a frozen clock): each test starts with none.
+    from compliance.templatetags import dashboard_cells
     from courses.templatetags.fragments import clear
 
     clear()
+    dashboard_cells.clear()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ whether it is a practice cell, the local day completed, the due date, the facili
 comes to show must join the key (tests/facilitation/test_credit_shown.py shows why)."""
 
 import functools
+import threading
+from collections import OrderedDict
 
 from django import template
 from django.template.loader import render_to_string
@@ -20,14 +22,14 @@ from quizzes.refreshers import Currency
 register = template.Library()
 
 
-@register.filter
-def cell_html(cell: Cell | None) -> str:
+def cell_key(cell: Cell | None) -> tuple:
+    """Everything a cell's markup shows, as plain values (the active language included)."""
     language = translation.get_language()
     if cell is None:
-        return _render(None, False, None, None, None, None, language)
+        return (None, False, None, None, None, None, language)
     completed_on = timezone.localdate(cell.completed_at) if cell.completed_at else None
     currency = getattr(cell, "currency", None)
-    return _render(
+    return (
         cell.status,
         cell.practice,
         completed_on,
@@ -36,6 +38,11 @@ def cell_html(cell: Cell | None) -> str:
         currency.status if currency is not None else None,
         language,
     )
+
+
+@register.filter
+def cell_html(cell: Cell | None) -> str:
+    return _render(*cell_key(cell))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -53,3 +60,48 @@ def _render(status, practice, completed_on, due_date, facilitated, currency, _la
         else None
     )
     return mark_safe(render_to_string("orgs/partials/cell.html", {"cell": cell}))  # nosec: rendered by the engine
+
+
+# The members table and phone cards of a dashboard page, rendered once per process for each
+# distinct look: a refresh, and a refresh after a change elsewhere in a large organisation, show
+# the same fifty rows again, and rendering them was most of the page's time (docs/performance.md).
+# A few pages per organisation are kept: each is up to a few hundred kilobytes.
+ROWS_KEPT = 64
+_rows: OrderedDict = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def dashboard_rows_html(*, organisation, plan, rows: list) -> str:
+    """orgs/partials/dashboard_rows.html for `rows` ((row, columns, module cells) each). The key
+    is everything the partial shows: the organisation (its links), the plan's modules and
+    conversations in their content version, the language and time zone, and each row's name,
+    e-mail, counts and cells (cell_key)."""
+    key = (
+        organisation.slug,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        tuple((m.pk, m.slug, m.updated_at) for m in plan.modules),
+        tuple((c.pk, c.updated_at, c.module.slug, c.module.updated_at) for c in plan.conversations),
+        tuple(
+            (row.name, row.email, row.total, row.completed, tuple(cell_key(c) for c in columns))
+            for row, columns, _module_cells in rows
+        ),
+    )
+    with _rows_lock:
+        found = _rows.get(key)
+        if found is not None:
+            _rows.move_to_end(key)
+            return found
+    context = {"organisation": organisation, "plan": plan, "rows": rows}
+    html = mark_safe(render_to_string("orgs/partials/dashboard_rows.html", context))  # nosec: rendered by the engine
+    with _rows_lock:
+        _rows[key] = html
+        if len(_rows) > ROWS_KEPT:
+            _rows.popitem(last=False)
+    return html
+
+
+def clear() -> None:
+    with _rows_lock:
+        _rows.clear()
+    _render.cache_clear()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import group_update
 from compliance import reports
+from compliance.templatetags import dashboard_cells
 from courses.models import Lesson, ModuleProgress
 from courses.services import lesson_complete, lesson_open
 from tests.compliance.test_sql_status import varied  # noqa: F401 (a fixture)
@@ -36,7 +37,17 @@ def shown(client, org, **params):
     assert response.status_code == 200
     charts = response.context["charts"]
     summary = response.context["summary"]
+    html = response.content.decode()
+    start = html.find('<div class="table-responsive dashboard-table')
+    table = (
+        html[start : html.find('<ul class="list-unstyled d-md-none member-cards">', start)]
+        if start >= 0
+        else ""
+    )
+    cards = html[html.find('<ul class="list-unstyled d-md-none member-cards">') :].split("</ul>")[0]
     return (
+        table,  # the members table and phone cards as shown (their markup is kept per process)
+        cards,
         [
             (row.name, [c.status if c else None for c in columns])
             for row, columns, _c in response.context["rows"]
@@ -56,6 +67,7 @@ def every_view(client, org):
 def afresh(client, org):
     reports._COUNTS_CACHE.clear()
     reports._LATEST.clear()
+    dashboard_cells.clear()
     return every_view(client, org)
 
 
