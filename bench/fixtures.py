@@ -15,7 +15,7 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import Organisation, User
 from certificates.models import Certificate
-from courses.models import Module
+from courses.models import Module, ModuleProgress
 from courses.services import lesson_complete
 from quizzes.drawing import draw_questions, shuffled
 from quizzes.models import Attempt, Draw
@@ -59,6 +59,11 @@ def bench_fixtures() -> dict:
             ("CSV export (all members)", reverse("compliance:export", args=[slug])),
         ]
         extra["organisation"] = f"{largest.name} ({largest.size} members)"
+        extra["progress_ids"] = list(
+            ModuleProgress.objects.filter(user__memberships__organisation=largest).values_list(
+                "pk", flat=True
+            )
+        )
     certificate = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
     if certificate:
         extra["public_pages"] = [

@@ -98,7 +98,7 @@ def main():
     for page in args.pages:
         admin_page = page.startswith(("dashboard", "export"))
         client.force_login(owner if admin_page else learner)
-        repeat = 3 if page in ("export", "dashboard-changed") else args.repeat
+        repeat = 3 if page == "export" else args.repeat
         before = None
         if page == "submit":
             bodies = _submit_bodies(learner, quiz, repeat + 5)

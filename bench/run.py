@@ -39,6 +39,14 @@ def parse_args():
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm)")
+    parser.add_argument(
+        "--change-rates",
+        type=float,
+        nargs="+",
+        default=[5, 20],
+        help="progress writes a second in the large organisation while the changing dashboard is measured "
+        "(5: about a training day for 10,000 staff; 20: every view finds a change)",
+    )
     return parser.parse_args()
 
 
@@ -177,6 +185,47 @@ def wait_until_serving(url: str, headers: dict, timeout: float = 180) -> None:
             time.sleep(0.5)
 
 
+class ProgressWriter:
+    """While the changing dashboard is measured: `rate` times a second, one random member of the
+    large organisation has their module progress written (its last activity set to now), as a
+    learner opening a lesson does, so the dashboard's data version keeps moving."""
+
+    def __init__(self, progress_ids: list[int], rate: float):
+        import threading
+
+        self.ids, self.rate, self.writes = progress_ids, rate, 0
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        import random
+        import time
+
+        from django.db import connection
+        from django.utils import timezone
+
+        from courses.models import ModuleProgress
+
+        try:
+            while not self.stop_event.is_set():
+                started = time.monotonic()
+                ModuleProgress.objects.filter(pk=random.choice(self.ids)).update(
+                    last_activity_at=timezone.now()
+                )
+                self.writes += 1
+                self.stop_event.wait(max(0.0, 1 / self.rate - (time.monotonic() - started)))
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.thread.join()
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -256,6 +305,15 @@ def main():
             results[name] = wrk(
                 base + path, duration=args.duration, connections=args.connections, headers=headers, **options
             )
+        for name, path in fx.get("admin_pages", []):
+            for rate in args.change_rates if name.startswith("dashboard") and fx.get("progress_ids") else []:
+                changing = f"{name}, {rate:g} progress writes/s"
+                print(f"  {changing:<28} {path}", flush=True)
+                with ProgressWriter(fx["progress_ids"], rate) as writer:
+                    results[changing] = wrk(
+                        base + path, duration=args.duration, connections=args.connections, headers=admin
+                    )
+                results[changing].update(writes=writer.writes, rate=rate)
         print("  quiz submit (POST)", flush=True)
         before = fx["count_attempts"]()
         results["quiz submit"] = wrk(
@@ -311,6 +369,16 @@ def write_report(args, results, audits, fx_org="no organisation seeded", probes=
         f"database's unique token makes a duplicate impossible (recorded - received = requests still in "
         f"flight when wrk stopped, at most {args.submit_connections}).",
     ]
+    for name, r in results.items():
+        if "writes" in r:
+            lines += [
+                "",
+                f"{name}: {r['writes']} progress writes to random members of the organisation, "
+                f"{r['rate']:g} a second, from the warm-up to the end; with {r['requests']} views "
+                f"measured by {args.workers} workers, each keeping its own counts, about "
+                f"{min(1, r['rate'] * args.duration * args.workers / max(1, r['requests'])):.0%} of "
+                f"views found the data changed since that worker's last view.",
+            ]
     for name, p in (probes or {}).items():
         lines += [
             "",
