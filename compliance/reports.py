@@ -251,6 +251,25 @@ class DashboardCharts:
     timeline: ColumnChart
 
 
+def charts_key(*, summary: Summary, charts: DashboardCharts, plan: Plan) -> tuple:
+    """Everything the dashboard's summary and charts show, as plain values: the key of their kept
+    markup (with the organisation, the day and the language)."""
+
+    def bar(b: Bar) -> tuple:
+        return (b.label, b.url, tuple(b.order), tuple(sorted(b.counts.items())))
+
+    return (
+        bool(plan.modules),
+        bool(plan.conversations),
+        tuple(getattr(summary, name) for name in Summary.__dataclass_fields__),
+        bar(charts.progress),
+        tuple(bar(b) for b in charts.modules),
+        tuple(bar(b) for b in charts.groups),
+        tuple(charts.months),
+        timezone.get_current_timezone_name(),
+    )
+
+
 def _months_back(today: date, n: int) -> list[date]:
     months, year, month = [], today.year, today.month
     for _i in range(n):

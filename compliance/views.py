@@ -24,6 +24,7 @@ from .reminders import reminders_preview
 from .reports import (
     CELL_ORDER,
     PROGRESS_ORDER,
+    charts_key,
     dashboard_charts,
     dashboard_page,
     module_report,
@@ -185,6 +186,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "summary": data.summary,
         "charts": charts,
+        "charts_key": charts_key(summary=data.summary, charts=charts, plan=plan),
         "page": page,
         "rows": rows,
         # The table and phone cards, as markup kept for rows that look the same.

@@ -16,6 +16,7 @@ from compliance import reports
 from compliance.templatetags import dashboard_cells
 from courses.models import Lesson, ModuleProgress
 from courses.services import lesson_complete, lesson_open
+from courses.templatetags import fragments
 from tests.compliance.test_sql_status import varied  # noqa: F401 (a fixture)
 from tests.conftest import client_for
 from tests.steps import Clock, complete_module, practise
@@ -45,9 +46,14 @@ def shown(client, org, **params):
         else ""
     )
     cards = html[html.find('<ul class="list-unstyled d-md-none member-cards">') :].split("</ul>")[0]
+    summary_and_charts = html[
+        html.find('<section aria-labelledby="summary-title"') : html.find('"members-title"')
+    ]
+    assert "<svg" in summary_and_charts
     return (
         table,  # the members table and phone cards as shown (their markup is kept per process)
         cards,
+        summary_and_charts,  # as shown (kept per process too)
         [
             (row.name, [c.status if c else None for c in columns])
             for row, columns, _c in response.context["rows"]
@@ -68,6 +74,7 @@ def afresh(client, org):
     reports._COUNTS_CACHE.clear()
     reports._LATEST.clear()
     dashboard_cells.clear()
+    fragments.clear()
     return every_view(client, org)
 
 
