@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -112,39 +112,40 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     admin change (each writes an audit event), the validity period, the member count (accounts
     deleted without an audit event), and the hour (due dates and validity periods pass with
     time). One query."""
-    return (organisation.pk, *_data_version_query(organisation).get(), timezone.now().strftime("%Y-%m-%d %H"))
+    now = timezone.now()
+    return (organisation.pk, *_data_version_query(organisation, now).get(), now.strftime("%Y-%m-%d %H"))
 
 
-def _data_version_query(organisation: Organisation):
+def _data_version_query(organisation: Organisation, now):
+    """The organisation's last audit event, member count, validity period, and its members'
+    latest progress and practice written since the start of the previous hour: the version
+    holds the hour, so an older write cannot be newer than counts made within it, and each
+    latest write is one step down an index however many members there are."""
+    since = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     members = Membership.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
     member_ids = Membership.objects.filter(organisation=OuterRef(OuterRef("pk"))).values("user_id")
-    last_change = (
-        ModuleProgress.objects.filter(user_id__in=member_ids)
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")  # a single group: one aggregate over all the members' rows
-        .annotate(last=Max(Greatest("last_activity_at", Coalesce("completed_at", "last_activity_at"))))
-        .values("last")[:1]
-    )
-    last_practice = (
-        ConversationPractice.objects.filter(user_id__in=member_ids)
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(last=Max("last_activity_at"))
-        .values("last")[:1]
-    )
+
+    def latest(model, column: str) -> Subquery:
+        rows = model.objects.filter(user_id__in=member_ids, **{f"{column}__gte": since})
+        return Subquery(rows.order_by(f"-{column}").values(column)[:1])
+
     audit = AuditEvent.objects.filter(organisation=OuterRef("pk")).order_by("-id").values("id")[:1]
     return (
         Organisation.objects.filter(pk=organisation.pk)
         .annotate(
             last_audit=Subquery(audit),
             members_count=Subquery(members.annotate(n=Count("id")).values("n")[:1]),
-            last_change=Subquery(last_change),
-            last_practice=Subquery(last_practice),
+            last_activity=latest(ModuleProgress, "last_activity_at"),
+            last_completion=latest(ModuleProgress, "completed_at"),
+            last_practice=latest(ConversationPractice, "last_activity_at"),
         )
         .values_list(
-            "last_audit", "members_count", "last_change", "last_practice", "certificate_validity_months"
+            "last_audit",
+            "members_count",
+            "last_activity",
+            "last_completion",
+            "last_practice",
+            "certificate_validity_months",
         )
     )
 
@@ -373,9 +374,9 @@ class DashboardCounts:
     def progress_moved_only(self, version: tuple, plan_key: tuple) -> bool:
         """Whether `version` differs from this one's only in members' progress (not in the
         audit trail, the member count, the validity period or the hour)."""
-        return plan_key == self.plan_key and (version[:3], version[5:]) == (
+        return plan_key == self.plan_key and (version[:3], version[6:]) == (
             self.version[:3],
-            self.version[5:],
+            self.version[6:],
         )
 
     def updated(self, *, plan: Plan, version: tuple, now: datetime) -> "DashboardCounts | None":
@@ -428,7 +429,7 @@ def _copied(counts: tuple[dict, dict, dict]) -> tuple[dict, dict, dict]:
 def _version_and_cells(organisation: Organisation, plan: Plan, members: list[MemberCounts] | None, now):
     """The data version (as organisation_data_version) and, when `members` are given, their cells
     (sqlstatus.page_cells_sql rows), in one query."""
-    version_sql, version_params = _data_version_query(organisation).query.sql_with_params()
+    version_sql, version_params = _data_version_query(organisation, now).query.sql_with_params()
     cells_sql, cells_params = page_cells_sql(
         organisation=organisation, plan=plan, members=members or [], now=now
     )
@@ -440,8 +441,8 @@ def _version_and_cells(organisation: Organisation, plan: Plan, members: list[Mem
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    version = (organisation.pk, *(str(v) for v in rows[0][:5]), now.strftime("%Y-%m-%d %H"))
-    return version, [row[5:] for row in rows if len(row) > 5 and row[5] is not None]
+    version = (organisation.pk, *(str(v) for v in rows[0][:6]), now.strftime("%Y-%m-%d %H"))
+    return version, [row[6:] for row in rows if len(row) > 6 and row[6] is not None]
 
 
 def dashboard_page(

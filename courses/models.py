@@ -180,6 +180,14 @@ class ModuleProgress(models.Model):
             models.Index(fields=["user", "-last_activity_at"], name="moduleprogress_recent"),
             # Organisation dashboards: completion of one module over time, across members.
             models.Index(fields=["module", "completed_at"], name="moduleprogress_module_done"),
+            # Organisation dashboards: the latest write by any member, and who wrote since a moment
+            # (compliance.reports: the data version and the members whose progress moved).
+            models.Index(fields=["-last_activity_at"], name="moduleprogress_last_write"),
+            models.Index(
+                fields=["-completed_at"],
+                name="moduleprogress_last_done",
+                condition=models.Q(completed_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,6 +333,8 @@ class ConversationPractice(models.Model):
         indexes = [
             # Organisation pages: who has practised one conversation.
             models.Index(fields=["conversation", "completed_at"], name="practice_conversation_done"),
+            # Organisation dashboards, as ModuleProgress's moduleprogress_last_write.
+            models.Index(fields=["-last_activity_at"], name="practice_last_write"),
         ]
 
     def __str__(self) -> str:

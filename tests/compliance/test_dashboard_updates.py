@@ -163,3 +163,24 @@ def test_when_many_members_moved_everyone_is_counted_again(varied, owner, monkey
     ModuleProgress.objects.filter(user__memberships__organisation=varied).update(last_activity_at=clock.now)
     assert every_view(client, varied) == afresh(client, varied)
     assert updates == [False]
+
+
+def test_the_data_version_moves_with_members_writes_and_not_with_others(
+    org_a, owner, member, parent, monkeypatch
+):
+    clock = Clock(monkeypatch, timezone.now().replace(minute=30))
+    first = Lesson.objects.filter(module__slug="first-steps").first()
+    versions = [reports.organisation_data_version(org_a)]
+    for who, write in [
+        (parent, lambda u: lesson_open(user=u, lesson=first)),  # not a member: no change
+        (member, lambda u: lesson_open(user=u, lesson=first)),
+        (member, lambda u: complete_module(u, "first-steps")),
+        (member, lambda u: practise(u, "first-talk")),
+    ]:
+        clock.advance(seconds=5)
+        write(who)
+        versions.append(reports.organisation_data_version(org_a))
+    assert versions[1] == versions[0]
+    assert len(set(versions[1:])) == 4  # each of the member's writes moved it
+    clock.advance(hours=1)
+    assert reports.organisation_data_version(org_a) != versions[-1]  # and so does the hour
