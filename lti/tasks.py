@@ -5,7 +5,7 @@ from django_tasks import task
 from accounts.models import User
 
 from .grades import scores_send
-from .models import LmsCourse
+from .models import LmsCourse, ScoreLink
 from .roster import roster_sync
 
 
@@ -14,6 +14,13 @@ def send_lti_scores(user_id: int | None = None) -> list[int]:
     """Post the scores the LMSs are due (one learner's, after their quiz, or everyone's)."""
     sent, failed = scores_send(user_id=user_id)
     return [sent, failed]
+
+
+def scores_enqueue_for(user_id: int) -> None:
+    """After a pass: queue the learner's scores for their LMS gradebooks if they ever came from
+    one. Everyone else (nearly every learner) costs one indexed query, not a queued task."""
+    if ScoreLink.objects.filter(platform_user__user_id=user_id).exists():
+        send_lti_scores.enqueue(user_id=user_id)
 
 
 @task()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
 from courses.translations import localize
-from lti.tasks import send_lti_scores
+from lti.tasks import scores_enqueue_for
 
 from .drawing import BankQuestion, draw_questions, shuffled
 from .grading import grade
@@ -161,7 +161,7 @@ def attempt_submit(
                 module_refresh_completion(user=user, module=quiz.module)
                 # A learner who came from an LMS has the score sent to its gradebook now (cron
                 # `send_lti_scores` catches up on any that fail).
-                transaction.on_commit(lambda: send_lti_scores.enqueue(user_id=user.pk))
+                transaction.on_commit(lambda: scores_enqueue_for(user.pk))
     except IntegrityError:
         existing = Attempt.objects.filter(token=token).first()
         if existing is None:

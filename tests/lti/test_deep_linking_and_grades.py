@@ -3,10 +3,12 @@ content items) and grade passback (a learner who launched a module passes its qu
 gradebook receives the score through Assignment and Grade Services), against the test LMS."""
 
 import re
+from types import SimpleNamespace
 
 from django.core.management import call_command
 from django.test import Client
 
+import lti.tasks
 from accounts.models import AuditEvent, User
 from lti.grades import scores_send
 from lti.models import ScoreLink
@@ -116,3 +118,22 @@ def test_the_task_sends_only_that_learners_scores(connected, lms):
 def test_no_score_link_without_the_score_scope(connected, lms):
     lti_launch(Client(), lms, lineitem=None)
     assert not ScoreLink.objects.exists()
+
+
+def test_a_pass_sends_the_score_at_once_only_for_a_learner_from_an_lms(
+    connected, lms, parent, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The learner who launched from the LMS has the score in its gradebook as the quiz is
+    graded; a learner who never came from an LMS queues no task at all (the submit stays cheap)."""
+    queued = []
+    spy = SimpleNamespace(enqueue=lambda **kw: queued.append(kw) or send_lti_scores.enqueue(**kw))
+    monkeypatch.setattr(lti.tasks, "send_lti_scores", spy)
+    lti_launch(Client(), lms)
+    learner = User.objects.get(email="student@district.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_module(parent, "first-steps")
+    assert queued == [] and lms.scores == []
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_module(learner, "first-steps")
+    assert queued == [{"user_id": learner.pk}]
+    assert [s["userId"] for s in lms.scores] == ["student-1"]
