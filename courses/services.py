@@ -345,17 +345,19 @@ _ANY_LEARNER = -7_000_000_001
 _COMPILED: dict[tuple, tuple] = {}
 
 
-def _for_learner(user, key: tuple, build) -> list:
-    """The rows of `build(user_id)` (a queryset) for `user`, by raw(): its SQL is compiled once
-    per process for each database and `key` (everything else `build` depends on), with the
-    stand-in id, and run with the learner's. Building and compiling a query with subqueries costs
-    the ORM several times what the database takes to run it. raw() converts the model's own
-    columns; the caller converts what the query adds (`_converter`)."""
-    key = (connection.vendor, build.__name__, *key)
+def _for_learner(user, build, *args) -> list:
+    """The rows of `build(user_id, *args)` (a queryset) for `user`, by raw(): its SQL is compiled
+    once per process for each database and `args`, with the stand-in id, then run with the
+    learner's. Building and compiling a query with subqueries costs the ORM several times what
+    the database takes to run it. raw() converts the model's own columns; the caller converts
+    what the query adds (`_converter`)."""
+    key = (connection.vendor, build.__qualname__, *args)
     found = _COMPILED.get(key)
     if found is None:
-        queryset = build(_ANY_LEARNER)
+        queryset = build(_ANY_LEARNER, *args)
         sql, params = queryset.query.sql_with_params()
+        if _ANY_LEARNER not in params:
+            raise ValueError(f"{build.__qualname__} does not filter by its learner")
         found = _COMPILED[key] = (queryset.model, sql, tuple(params))
     model, sql, params = found
     return list(model.objects.raw(sql, [user.pk if p == _ANY_LEARNER else p for p in params]))
@@ -421,9 +423,7 @@ def learner_progress(*, user) -> LearnerProgress:
         return LearnerProgress(statuses, None, [], False)
     language = translation.get_language() or settings.LANGUAGE_CODE
     audience = user.recommended_audience
-    modules = _for_learner(
-        user, (language, audience), lambda user_id: _learner_modules(user_id, language, audience)
-    )
+    modules = _for_learner(user, _learner_modules, language, audience)
     when = _converter(ModuleProgress._meta.get_field("completed_at"))
     for m in modules:  # raw() converts the model's own columns, not the ones added here
         m.mine_completed_at = when(m.mine_completed_at)
@@ -479,7 +479,7 @@ def practice_list(*, user, statuses: dict[int, ModuleStatus]) -> list[Conversati
     title in the active language, `practised_at`, `practice_path`, and its module from
     `statuses` (the page's, already in that language): one query. For a signed-in learner."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    found = _for_learner(user, (language,), lambda user_id: _learner_conversations(user_id, language))
+    found = _for_learner(user, _learner_conversations, language)
     when = _converter(ConversationPractice._meta.get_field("completed_at"))
     for c in found:
         c.practised_at = when(c.practised_at)
