@@ -107,3 +107,12 @@ def test_the_track_and_membership_come_with_the_statuses(course, org_a, language
     assert progress.in_organisation is False
     membership_add(organisation=org_a, user=user)
     assert learner_progress(user=user).in_organisation is True
+
+
+def test_a_module_without_a_quiz_is_listed_alike(learners):
+    from quizzes.models import Quiz
+
+    Quiz.objects.filter(module__slug="second-steps").delete()
+    for name, user in learners.items():
+        expected, got = _both(user)
+        assert got == expected and len(got) == 2, name
