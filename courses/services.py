@@ -480,7 +480,8 @@ def practice_list(*, user, statuses: dict[int, ModuleStatus]) -> list[Conversati
     title in the active language, `practised_at`, `practice_path`, and its module from
     `statuses` (the page's, already in that language): one query. For a signed-in learner."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    found = _for_learner(user, _learner_conversations, language)
+    # A module retired by a content load between the page's two queries drops its conversations.
+    found = [c for c in _for_learner(user, _learner_conversations, language) if c.module_id in statuses]
     when = _converter(ConversationPractice._meta.get_field("completed_at"))
     for c in found:
         c.practised_at = when(c.practised_at)
