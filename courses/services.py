@@ -10,20 +10,45 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import Membership, User
 from certificates.renewal import module_due_since, modules_due_since, retake_wait
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
-from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page, Track, TrackModule
-from .practice import practice_export
+from .models import (
+    Conversation,
+    ConversationPractice,
+    Handout,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleProgress,
+    Page,
+    Track,
+    TrackModule,
+)
+from .practice import conversations_with_practice, practice_export
+from .translations import translated
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
 # and lessons are public course content, the same for everyone, so they take no user. ----------
@@ -291,6 +316,179 @@ def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     for module_id in modules_due_since(user=user, completions=completions):
         statuses[module_id].renewal_due = True
     return statuses
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """COUNT(*) of `queryset` as a scalar subquery (no GROUP BY: one row, 0 when empty)."""
+    return Subquery(queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1])
+
+
+@dataclass
+class LearnerProgress:
+    """What My learning shows of the course for one learner (`learner_progress`)."""
+
+    statuses: dict[int, ModuleStatus]  # every active module, as module_statuses gives them
+    track_title: str | None  # their recommended track's title in the active language, if any
+    track_order: list[int]  # its module ids in order (as learner_track)
+    in_organisation: bool  # whether any organisation could have assigned them anything
+
+
+def module_statuses_for_learner(*, user) -> dict[int, ModuleStatus]:
+    """The same as `module_statuses` over `modules_with_lesson_counts()`, in one query instead of
+    four (plus the due-again check's, as there, once the learner has a completion)."""
+    return learner_progress(user=user).statuses
+
+
+# A stand-in learner id: a learner's query is compiled once with this in place of their id, then
+# run with each learner's (`_for_learner`).
+_ANY_LEARNER = -7_000_000_001
+_COMPILED: dict[tuple, tuple] = {}
+
+
+def _for_learner(user, build, *args) -> list:
+    """The rows of `build(user_id, *args)` (a queryset) for `user`, by raw(): its SQL is compiled
+    once per process for each database and `args`, with the stand-in id, then run with the
+    learner's. Building and compiling a query with subqueries costs the ORM several times what
+    the database takes to run it. raw() converts the model's own columns; the caller converts
+    what the query adds (`_converter`)."""
+    key = (connection.vendor, build.__qualname__, *args)
+    found = _COMPILED.get(key)
+    if found is None:
+        queryset = build(_ANY_LEARNER, *args)
+        sql, params = queryset.query.sql_with_params()
+        if _ANY_LEARNER not in params:
+            raise ValueError(f"{build.__qualname__} does not filter by its learner")
+        found = _COMPILED[key] = (queryset.model, sql, tuple(params))
+    model, sql, params = found
+    return list(model.objects.raw(sql, [user.pk if p == _ANY_LEARNER else p for p in params]))
+
+
+def _converter(field):
+    """A function giving `field`'s Python value from what the database driver returned, as the
+    ORM converts its own results (SQLite returns datetimes as text)."""
+    col = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, col, connection)
+        return value
+
+    return convert
+
+
+def _learner_modules(user_id: int, language: str, audience: str) -> QuerySet[Module]:
+    """Each active module with its lesson count, the learner's done lessons and attempts
+    (subqueries), their progress row with its last lesson's title in `language` (joined) and its
+    place in their recommended track (the first active one for `audience`); on every row, that
+    track's title and whether the learner belongs to an organisation (subqueries the database
+    runs once)."""
+    # By the module's quiz (joined once), so that each reads the index on (user, quiz, -score).
+    attempts = Attempt.objects.filter(user=user_id, quiz=OuterRef("quiz"))
+    track = Track.objects.filter(is_active=True, audience=audience).order_by("position")[:1]
+    title_here = KeyTextTransform("title", KeyTransform(language, "translations"))
+    return Module.objects.filter(is_active=True).annotate(
+        lesson_count=_count(Lesson.objects.filter(module=OuterRef("pk"), is_active=True)),
+        done_count=_count(
+            LessonProgress.objects.filter(user=user_id, lesson__module=OuterRef("pk"), lesson__is_active=True)
+        ),
+        attempt_count=_count(attempts),
+        attempt_best=Subquery(attempts.order_by("-score").values("score")[:1]),
+        attempt_passed=Exists(attempts.filter(passed=True)),
+        mine=FilteredRelation("progress", condition=Q(progress__user=user_id)),
+        mine_completed_at=F("mine__completed_at"),
+        mine_last_activity_at=F("mine__last_activity_at"),
+        mine_last_lesson_id=F("mine__last_lesson_id"),
+        mine_last_title=F("mine__last_lesson__title"),
+        mine_last_title_here=KeyTextTransform(
+            "title", KeyTransform(language, "mine__last_lesson__translations")
+        ),
+        track_position=Subquery(
+            TrackModule.objects.filter(track=Subquery(track.values("pk")), module=OuterRef("pk"))
+            .order_by()
+            .values("position")[:1]
+        ),
+        track_title=Subquery(track.values("title")),
+        track_title_here=Subquery(track.annotate(t=title_here).values("t")),
+        in_organisation=Exists(Membership.objects.filter(user=user_id)),
+    )
+
+
+def learner_progress(*, user) -> LearnerProgress:
+    """Every active module with the learner's status, their recommended track and whether they
+    belong to an organisation: one query where `module_statuses`, `learner_track` and the
+    modules take five (`_learner_modules`). Plus the due-again check's queries
+    (certificates.renewal) once the learner has a completion; for a visitor, as module_statuses."""
+    if not user.is_authenticated:
+        statuses = module_statuses(user=user, modules=list(modules_with_lesson_counts()))
+        return LearnerProgress(statuses, None, [], False)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    audience = user.recommended_audience
+    modules = _for_learner(user, _learner_modules, language, audience)
+    when = _converter(ModuleProgress._meta.get_field("completed_at"))
+    for m in modules:  # raw() converts the model's own columns, not the ones added here
+        m.mine_completed_at = when(m.mine_completed_at)
+        m.mine_last_activity_at = when(m.mine_last_activity_at)
+        m.attempt_passed, m.in_organisation = bool(m.attempt_passed), bool(m.in_organisation)
+    statuses = {}
+    completions = {}
+    for m in modules:
+        statuses[m.pk] = ModuleStatus(
+            module=m,
+            lessons_total=m.lesson_count,
+            lessons_done=m.done_count,
+            attempts=m.attempt_count,
+            best_score=m.attempt_best,
+            passed=m.attempt_passed,
+            completed_at=m.mine_completed_at,
+            last_activity_at=m.mine_last_activity_at,
+            last_lesson_id=m.mine_last_lesson_id,
+            last_lesson_title=m.mine_last_title_here or m.mine_last_title or "",
+        )
+        if m.mine_completed_at is not None:
+            completions[m.pk] = m.mine_completed_at
+    for module_id in modules_due_since(user=user, completions=completions):
+        statuses[module_id].renewal_due = True
+    if not statuses:  # no module row to carry the track: as learner_track would find it
+        track_row, order = learner_track(user=user)
+        title = translated(track_row, "title") if track_row else None
+        return LearnerProgress(statuses, title, order, True)
+    first = next(iter(modules))
+    in_track = sorted((m for m in modules if m.track_position is not None), key=lambda m: m.track_position)
+    return LearnerProgress(
+        statuses=statuses,
+        track_title=first.track_title_here or first.track_title,
+        track_order=[m.pk for m in in_track],
+        in_organisation=first.in_organisation,
+    )
+
+
+def _learner_conversations(user_id: int, language: str) -> QuerySet[Conversation]:
+    """`practice.conversations_with_practice` (every active conversation of an active module,
+    with the learner's `practised_at` and `practice_path`), reading only what a list shows: its
+    slug, module, audiences and title (`title_here`: in `language`, where translated), not its
+    graph and translations."""
+    return (
+        conversations_with_practice(user=User(pk=user_id))
+        .annotate(title_here=KeyTextTransform("title", KeyTransform(language, "translations")))
+        .only("slug", "module_id", "title", "audiences")
+    )
+
+
+def practice_list(*, user, statuses: dict[int, ModuleStatus]) -> list[Conversation]:
+    """The learner's practice conversations for My learning, in their order, each with its
+    title in the active language, `practised_at`, `practice_path`, and its module from
+    `statuses` (the page's, already in that language): one query. For a signed-in learner."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    # A module retired by a content load between the page's two queries drops its conversations.
+    found = [c for c in _for_learner(user, _learner_conversations, language) if c.module_id in statuses]
+    when = _converter(ConversationPractice._meta.get_field("completed_at"))
+    for c in found:
+        c.practised_at = when(c.practised_at)
+        # Only the title is shown: in this language already, so `translated` finds it as it is.
+        c.title, c.translations = c.title_here or c.title, {}
+        c.module = statuses[c.module_id].module
+    return found
 
 
 def lessons_done(*, user, lessons: list[Lesson]) -> set[int]:

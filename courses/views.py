@@ -42,12 +42,13 @@ from .services import (
     get_lesson_and_module,
     get_module,
     get_page,
-    learner_track,
+    learner_progress,
     lesson_complete,
     lesson_open,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
+    practice_list,
     recent_status,
 )
 from .translations import localize, translated
@@ -185,25 +186,27 @@ def lesson_mark_complete(request: HttpRequest, slug: str, lesson_slug: str) -> H
 @login_required
 @require_GET
 def my_learning(request: HttpRequest) -> HttpResponse:
-    modules = list(modules_with_lesson_counts())
-    localize(*modules)
-    statuses = module_statuses(user=request.user, modules=modules)
-    track, order = learner_track(user=request.user)
+    progress = learner_progress(user=request.user)
+    statuses = progress.statuses
+    localize(*(s.module for s in statuses.values()))
+    order = progress.track_order
     mine = [statuses[pk] for pk in order if pk in statuses]
     refreshers = refreshers_due(user=request.user, statuses=statuses.values())
     others = [s for pk, s in statuses.items() if pk not in order and s.state != "not_started"]
+    # Only organisations assign: for a learner in none there is nothing to look up.
+    assigned = assigned_to_user(user=request.user, statuses=statuses) if progress.in_organisation else []
     context = {
-        "track": track,
+        "track_title": progress.track_title,
         "statuses": mine + others,
         "recent": recent_status(statuses),
         "completed": sum(1 for s in mine if s.state == "completed"),
         "total": len(mine),
-        "assigned": assigned_to_user(user=request.user, statuses=statuses),
+        "assigned": assigned,
         "refreshers": refreshers,
         # Like the modules: those written for the learner's role, and any they have tried.
         "conversations": [
             c
-            for c in conversations_with_practice(user=request.user).select_related("module")
+            for c in practice_list(user=request.user, statuses=statuses)
             if request.user.recommended_audience in c.audiences.split(",") or c.practice_path is not None
         ],
     }
@@ -215,10 +218,9 @@ def _my_progress_key(context: dict) -> tuple:
     """Everything the track ring, the modules table and the practice list show, as plain values:
     the key of their cached fragment. Two learners share it only when these are identical (the
     same titles in the same language, the same progress, dates and results)."""
-    track = context["track"]
     return (
         timezone.get_current_timezone_name(),
-        translated(track, "title") if track else None,
+        context["track_title"],
         context["completed"],
         context["total"],
         tuple(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from courses.models import Lesson
 from courses.services import lesson_complete
 from tests.conftest import client_for, make_user
-from tests.steps import assign, complete_module, practise
+from tests.steps import assign, complete_module, practise, take_quiz
 
 URL = reverse("courses:my_learning")
 ES = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9"}
@@ -84,3 +84,39 @@ def test_an_assignment_added_then_completed_between_views_shows_at_once(org_a, o
     complete_module(member, "first-steps")
     page = _page(member)
     assert 'badge text-bg-success">Completed' in page and "Completed" in _row(page, "First steps")
+
+
+def _track(page: str) -> str:
+    match = re.search(r"<strong>([^<]*)</strong>", page)
+    assert match, "no track"
+    return match.group(1)
+
+
+@pytest.mark.usefixtures("course")
+@pytest.mark.parametrize("first", ["parent", "member"])
+def test_learners_in_other_roles_organisations_and_languages_each_see_their_own(
+    first, parent, org_a, owner, member
+):
+    """My learning's query is compiled once and run with each learner's id: a parent in no
+    organisation who has completed a module and practised, and an educator in one who has failed a
+    quiz, viewed one after the other in either order and language, each see only their own track,
+    progress, results, practice and assignments."""
+    complete_module(parent, "first-steps")
+    practise(parent, "first-talk")
+    take_quiz(member, "second-steps", right=False)
+    assign(org_a, owner, slugs=["second-steps"], due_date=None)
+    users = {"parent": parent, "member": member}
+    order = [first, "member" if first == "parent" else "parent"]
+    for headers in ({}, ES, {}):
+        pages = {name: _page(users[name], **headers) for name in order}
+        spanish = headers is ES
+        mine, theirs = pages["parent"], pages["member"]
+        assert _track(mine) == ("Para madres, padres y cuidadores" if spanish else "For parents")
+        assert _track(theirs) == "For educators"  # not translated in the fixture course
+        first_steps = "Primeros pasos" if spanish else "First steps"
+        assert ("Completado" if spanish else "Completed") in _row(mine, first_steps)
+        assert "100%" in _row(mine, first_steps) and "0%" in _row(theirs, "Second steps")
+        assert first_steps not in theirs and "Second steps" in _row(mine, "Second steps")
+        assert ("Practicado" if spanish else "Practised") in mine
+        assert "first-talk" not in theirs  # a parent's conversation, never tried by the educator
+        assert "School A" in theirs and "School A" not in mine

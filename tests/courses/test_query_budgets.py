@@ -45,11 +45,14 @@ BUDGETS = {
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4)
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
     "result": 12,  # + the module's sources(1)
-    # session, user + modules(1) + 3 status queries (the recent module and the completions that
-    # may have refreshers due among them) + track with its modules(1) + assignments from
-    # organisations(1) + practice conversations with the learner's practice(1); one more once a
-    # completion is a month old (tests/quizzes/test_refreshers.py)
-    "my_learning": 9,
+    # session, user + every module with the learner's status, the recent module, the completions
+    # that may have refreshers due among them, their track and whether they belong to an
+    # organisation(1) + practice conversations with the learner's practice(1); a completion adds
+    # the due-again check's two and, once a month old, refreshers' one
+    # (tests/quizzes/test_refreshers.py)
+    "my_learning": 4,
+    # + the assignments from their organisations(1), for a member of one
+    "my_learning_member": 5,
 }
 
 
@@ -98,6 +101,20 @@ def test_page_query_budget(sized, page, assert_query_count):
     with assert_query_count(BUDGETS[page]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("sized", SIZES, indirect=True)
+def test_an_organisation_members_my_learning_budget(sized, parent, org_a, owner, assert_query_count):
+    """An organisation's member also reads what it assigned them: one query more."""
+    from accounts.models import Membership
+    from tests.steps import assign
+
+    client, _attempt = sized
+    Membership.objects.create(user=parent, organisation=org_a)
+    assign(org_a, owner, slugs=["first-steps"], due_date=None)
+    with assert_query_count(BUDGETS["my_learning_member"]):
+        response = client.get(reverse("courses:my_learning"))
+    assert response.status_code == 200 and "Assigned to you" in response.content.decode()
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)

@@ -130,10 +130,10 @@ def test_my_learning_asks_one_query_for_refreshers_only_once_a_completion_is_a_m
 ):
     clock.advance(days=days)
     client = client_for(done)
-    # My learning (9, tests/courses/test_query_budgets.py) + whether completed modules are due
+    # My learning (4, tests/courses/test_query_budgets.py) + whether completed modules are due
     # again (certificates(1), validity of assigning organisations(1)) + a month on: each completed
     # module's last passed refresher(1), whatever the number of modules
-    with assert_query_count(11 if days < 30 else 12):
+    with assert_query_count(6 if days < 30 else 7):
         page = client.get(reverse("courses:my_learning")).content.decode()
     assert ("Refreshers due" in page) is (days >= 30)
 
