@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts.models import Membership
 from compliance.models import Assignment
 from compliance.validity import due_again_since
 from courses.models import Module, ModuleProgress, TrackModule
@@ -83,7 +84,11 @@ def module_due_since(*, user, module: Module) -> datetime | None:
 
 def retake_wait(*, user, module: Module) -> timedelta | None:
     """The longest minimum wait between quiz attempts that an organisation assigning `module` to
-    `user` asks for, before a retake counts towards its certificates (one query)."""
+    `user` asks for, before a retake counts towards its certificates: one query, and one more
+    only when an organisation of theirs asks for a wait at all (few do; most learners are in none)."""
+    waits = Membership.objects.filter(user=user, organisation__retake_wait_hours__gt=0)
+    if not waits.exists():
+        return None
     hours = (
         Assignment.objects.applying_to(user)
         .filter(Q(module=module) | Q(track__is_active=True, track__track_modules__module=module))
