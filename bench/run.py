@@ -283,6 +283,9 @@ def main():
     admin = {**secure, "Cookie": fx.get("admin_cookie", fx["cookie"])}
     pages = [
         ("baseline", "/bench/baseline/", secure, {}),
+        # The same bare view for the signed-in learner (session and user read, the signed-in
+        # header): what every learner page pays before its own work. Not the targets' baseline.
+        ("baseline, signed in", "/bench/baseline/", learner, {}),
         ("home", "/", secure, {}),
         ("module", fx["module_url"], learner, {}),
         ("lesson", fx["lesson_url"], learner, {}),
