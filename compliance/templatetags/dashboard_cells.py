@@ -22,12 +22,13 @@ from quizzes.refreshers import Currency
 register = template.Library()
 
 
-def cell_key(cell: Cell | None) -> tuple:
-    """Everything a cell's markup shows, as plain values (the active language included)."""
-    language = translation.get_language()
+def cell_key(cell: Cell | None, language: str | None = None, zone=None) -> tuple:
+    """Everything a cell's markup shows, as plain values (the active language included; give it
+    and the current time zone when keying many cells)."""
+    language = language or translation.get_language()
     if cell is None:
         return (None, False, None, None, None, None, language)
-    completed_on = timezone.localdate(cell.completed_at) if cell.completed_at else None
+    completed_on = timezone.localdate(cell.completed_at, zone) if cell.completed_at else None
     currency = getattr(cell, "currency", None)
     return (
         cell.status,
@@ -76,14 +77,21 @@ def dashboard_rows_html(*, organisation, plan, rows: list) -> str:
     is everything the partial shows: the organisation (its links), the plan's modules and
     conversations in their content version, the language and time zone, and each row's name,
     e-mail, counts and cells (cell_key)."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
     key = (
         organisation.slug,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
+        language,
+        str(zone),
         tuple((m.pk, m.slug, m.updated_at) for m in plan.modules),
         tuple((c.pk, c.updated_at, c.module.slug, c.module.updated_at) for c in plan.conversations),
         tuple(
-            (row.name, row.email, row.total, row.completed, tuple(cell_key(c) for c in columns))
+            (
+                row.name,
+                row.email,
+                row.total,
+                row.completed,
+                tuple(cell_key(c, language, zone) for c in columns),
+            )
             for row, columns, _module_cells in rows
         ),
     )
