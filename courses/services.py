@@ -6,12 +6,13 @@
   for a learner by certificates.renewal); passing its quiz after that renews the completion.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,7 +23,17 @@ from certificates.renewal import module_due_since, modules_due_since, retake_wai
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt
 
-from .models import Handout, Lesson, LessonProgress, Module, ModuleProgress, Page, Track, TrackModule
+from .models import (
+    Conversation,
+    Handout,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleProgress,
+    Page,
+    Track,
+    TrackModule,
+)
 from .practice import practice_export
 
 # --- Access helpers: every module or lesson a request names is fetched through these. Modules
@@ -32,6 +43,20 @@ from .practice import practice_export
 def get_module(slug: str) -> Module:
     """An active module; a retired (inactive) or unknown one is gone (404)."""
     return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
+
+
+def get_module_with_extras(slug: str) -> Module:
+    """An active module, as `get_module`, with what its page shows of the content beside the
+    lessons, in the same one query: its quiz (`hasattr(module, "quiz")` then asks nothing) and
+    `has_conversations`, whether it has any practice conversation."""
+    return get_object_or_404(
+        Module.objects.filter(is_active=True)
+        .select_related("quiz")
+        .annotate(
+            has_conversations=Exists(Conversation.objects.filter(is_active=True, module=OuterRef("pk")))
+        ),
+        slug=slug,
+    )
 
 
 def get_lesson(module: Module, slug: str) -> Lesson:
@@ -247,28 +272,44 @@ def modules_with_lesson_counts() -> QuerySet[Module]:
     )
 
 
-def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
+def module_statuses(
+    *,
+    user,
+    modules: list[Module],
+    lessons_done: Mapping[int, int] | None = None,
+    attempts: Mapping[int, tuple[int, int | None, bool]] | None = None,
+) -> dict[int, ModuleStatus]:
     """Status of each module for `user` (modules must carry `lesson_count`): three queries, and
-    two or three more to tell whether completed modules are due again."""
+    two or three more to tell whether completed modules are due again.
+
+    A page that has already read some of it passes it in, and that query is skipped: each
+    module's number of active lessons done (`lessons_done`, module id -> n), and its quiz
+    attempts (`attempts`, module id -> (count, best score or None, passed any)). A module absent
+    from a mapping given has none."""
     statuses = {m.pk: ModuleStatus(module=m, lessons_total=m.lesson_count) for m in modules}
     if not user.is_authenticated or not statuses:
         return statuses
     ids = list(statuses)
-    done = (
-        LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
-        .values_list("lesson__module_id")
-        .annotate(n=Count("id"))
-    )
-    for module_id, n in done:
-        statuses[module_id].lessons_done = n
-    attempts = (
-        Attempt.objects.filter(user=user, quiz__module_id__in=ids)
-        .values_list("quiz__module_id")
-        .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
-    )
-    for module_id, n, best, passes in attempts:
-        status = statuses[module_id]
-        status.attempts, status.best_score, status.passed = n, best, passes > 0
+    if lessons_done is None:
+        lessons_done = dict(
+            LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
+            .values_list("lesson__module_id")
+            .annotate(n=Count("id"))
+        )
+    for module_id, n in lessons_done.items():
+        if module_id in statuses:
+            statuses[module_id].lessons_done = n
+    if attempts is None:
+        attempts = {
+            module_id: (n, best, passes > 0)
+            for module_id, n, best, passes in Attempt.objects.filter(user=user, quiz__module_id__in=ids)
+            .values_list("quiz__module_id")
+            .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
+        }
+    for module_id, (n, best, passed) in attempts.items():
+        if module_id in statuses:
+            status = statuses[module_id]
+            status.attempts, status.best_score, status.passed = n, best, passed
     completions = {}
     language = translation.get_language() or settings.LANGUAGE_CODE
     # The last lesson's title in the active language (as `translated` reads it), without
@@ -306,11 +347,30 @@ ATTEMPTS_SHOWN = 10
 
 def attempts_for(*, user, module: Module, limit: int | None = ATTEMPTS_SHOWN) -> list[Attempt]:
     """The learner's quiz attempts on `module`, newest first (one query): each links to its
-    review, so that past feedback can always be read again."""
+    review, so that past feedback can always be read again. Each also carries the totals over
+    all of them, the limit aside (`attempts_total`, `best_score`, `passes`), which
+    `attempt_totals` reads for `module_statuses`."""
     if not user.is_authenticated:
         return []
-    attempts = Attempt.objects.filter(user=user, quiz__module=module).order_by("-submitted_at", "-pk")
+    attempts = (
+        Attempt.objects.filter(user=user, quiz__module=module)
+        .only("token", "submitted_at", "score", "passed")
+        .annotate(
+            attempts_total=Window(Count("id")),
+            best_score=Window(Max("score")),
+            passes=Window(Count("id", filter=Q(passed=True))),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
     return list(attempts[:limit] if limit else attempts)
+
+
+def attempt_totals(module: Module, attempts: list[Attempt]) -> dict[int, tuple[int, int | None, bool]]:
+    """`module_statuses`'s `attempts` for one module, from `attempts_for`'s list (no query)."""
+    if not attempts:
+        return {}
+    first = attempts[0]
+    return {module.pk: (first.attempts_total, first.best_score, first.passes > 0)}
 
 
 def next_step_url(*, user, module: Module) -> str:

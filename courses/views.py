@@ -34,13 +34,14 @@ from .practice import (
 )
 from .services import (
     ATTEMPTS_SHOWN,
-    active_lessons,
     active_lessons_marking_done,
+    attempt_totals,
     attempts_for,
     get_handout,
     get_lesson,
     get_lesson_and_module,
     get_module,
+    get_module_with_extras,
     get_page,
     learner_track,
     lesson_complete,
@@ -93,15 +94,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    module = get_module(slug)
-    lessons = list(active_lessons(module))
+    module = get_module_with_extras(slug)
+    lessons = list(
+        active_lessons_marking_done(module, user=request.user).only(
+            "slug", "title", "minutes", "position", "module_id", "translations"
+        )
+    )
     translated = localize(module, *lessons)
     module.lesson_count = len(lessons)
-    status = module_statuses(user=request.user, modules=[module])[module.pk]
-    done = set()
-    if request.user.is_authenticated:
-        done = set(module.lessons.filter(progress__user=request.user).values_list("pk", flat=True))
+    done = {lesson.pk for lesson in lessons if lesson.done}
     show_all = request.GET.get("attempts") == "all"
+    attempts = attempts_for(user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN)
+    status = module_statuses(
+        user=request.user,
+        modules=[module],
+        lessons_done={module.pk: len(done)},
+        attempts=attempt_totals(module, attempts),
+    )[module.pk]
     context = {
         "module": module,
         "lessons": lessons,
@@ -109,16 +118,21 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "untranslated": not translated,
-        "handouts": list(
-            module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations")
-        ),
+        # Lazy: read only when the page's cached fragment has to be rendered again.
+        "handouts": module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations"),
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
-        "conversations": list(conversations_with_practice(user=request.user, module_id=module.pk)),
-        "attempts": attempts_for(
-            user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN
+        "conversations": (
+            list(
+                conversations_with_practice(user=request.user, module_id=module.pk).only(
+                    "slug", "title", "summary", "translations"
+                )
+            )
+            if module.has_conversations
+            else []
         ),
+        "attempts": attempts,
         "attempts_shown": ATTEMPTS_SHOWN,
     }
     return render(request, "courses/module.html", context)
