@@ -133,6 +133,11 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else []
         ),
         "attempts": attempts,
+        # What each listed attempt shows, and the time zone its date is shown in.
+        "attempts_key": (
+            timezone.get_current_timezone_name(),
+            [(a.token, a.submitted_at, a.score, a.passed) for a in attempts],
+        ),
         "attempts_shown": ATTEMPTS_SHOWN,
     }
     return render(request, "courses/module.html", context)
