@@ -77,13 +77,25 @@ def get_lesson(module: Module, slug: str) -> Lesson:
     return get_object_or_404(module.lessons.filter(is_active=True), slug=slug)
 
 
-def get_lesson_and_module(module_slug: str, lesson_slug: str) -> Lesson:
-    """An active lesson of an active module, with its module (one query), else 404."""
-    return get_object_or_404(
-        Lesson.objects.select_related("module").filter(is_active=True, module__is_active=True),
-        module__slug=module_slug,
-        slug=lesson_slug,
+def get_lesson_in_its_module(module_slug: str, lesson_slug: str, *, user) -> tuple[Lesson, list[Lesson]]:
+    """An active lesson of an active module, with its module, and the module's active lessons in
+    order (the lesson among them), each with `done` as `active_lessons_marking_done` marks it
+    (`user` only marks them: what is found is the same for everyone): one query, else 404. The
+    lessons' bodies are left out (deferred): a page that shows the lesson's
+    own reads it then, with one query, and a page served from its cached fragment not at all."""
+    lessons = list(
+        _marking_done(
+            Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
+            user=user,
+        )
+        .select_related("module")
+        .order_by("position")
+        .defer("body_markdown", "body_html", "discussion")
     )
+    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return lesson, lessons
 
 
 def active_lessons(module: Module) -> QuerySet[Lesson]:
@@ -93,7 +105,10 @@ def active_lessons(module: Module) -> QuerySet[Lesson]:
 def active_lessons_marking_done(module: Module, *, user) -> QuerySet[Lesson]:
     """The module's active lessons, each with `done`: whether `user` has completed it (the same
     one query as the lessons alone)."""
-    lessons = active_lessons(module)
+    return _marking_done(active_lessons(module), user=user)
+
+
+def _marking_done(lessons: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
     if not user.is_authenticated:
         return lessons.annotate(done=Value(False))
     return lessons.annotate(done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))))

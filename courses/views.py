@@ -39,7 +39,7 @@ from .services import (
     attempts_for,
     get_handout,
     get_lesson,
-    get_lesson_and_module,
+    get_lesson_in_its_module,
     get_module,
     get_module_with_extras,
     get_page,
@@ -156,14 +156,9 @@ def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = get_lesson_and_module(slug, lesson_slug)
+    lesson, lessons = get_lesson_in_its_module(slug, lesson_slug, user=request.user)
     module = lesson.module
-    lessons = list(
-        active_lessons_marking_done(module, user=request.user).only(
-            "slug", "title", "position", "module_id", "translations"
-        )
-    )
-    translated = localize(module, lesson, *lessons)
+    translated = localize(module, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)
