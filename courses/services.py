@@ -81,8 +81,8 @@ def get_lesson_in_its_module(module_slug: str, lesson_slug: str, *, user) -> tup
     """An active lesson of an active module, with its module, and the module's active lessons in
     order (the lesson among them), each with `done` as `active_lessons_marking_done` marks it
     (`user` only marks them: what is found is the same for everyone): one query, else 404. The
-    lessons' bodies are left out (deferred): a page that shows the lesson's
-    own reads it then, with one query, and a page served from its cached fragment not at all."""
+    lessons' bodies are left out (deferred): a page that shows the lesson's own reads it then,
+    with one query, and a page served from its cached fragment not at all."""
     lessons = list(
         _marking_done(
             Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
@@ -140,7 +140,9 @@ def lesson_open(*, user, lesson: Lesson) -> None:
     now = timezone.now()
     rows = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id)
     if connection.vendor == "postgresql":
-        # Evaluated on the matching row, within the UPDATE's own transaction (is_local=true).
+        # Evaluated on the matching row; is_local=true confines it to the current transaction,
+        # which is the UPDATE's own: views run in autocommit (no ATOMIC_REQUESTS). Inside an
+        # atomic block it would cover that whole block, so call this outside one.
         rows = rows.filter(
             Exact(
                 Func(
