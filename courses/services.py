@@ -6,12 +6,14 @@
   for a learner by certificates.renewal); passing its quiz after that renews the completion.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -23,8 +25,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -59,18 +63,44 @@ def get_module(slug: str) -> Module:
     return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
 
 
+def get_module_with_extras(slug: str) -> Module:
+    """An active module, as `get_module`, with what its page shows of the content beside the
+    lessons, in the same one query: its quiz (`hasattr(module, "quiz")` then asks nothing) and
+    `has_conversations`, whether it has any practice conversation."""
+    return get_object_or_404(
+        Module.objects.filter(is_active=True)
+        .select_related("quiz")
+        .annotate(
+            has_conversations=Exists(Conversation.objects.filter(is_active=True, module=OuterRef("pk")))
+        ),
+        slug=slug,
+    )
+
+
 def get_lesson(module: Module, slug: str) -> Lesson:
     """An active lesson of `module`, else 404."""
     return get_object_or_404(module.lessons.filter(is_active=True), slug=slug)
 
 
-def get_lesson_and_module(module_slug: str, lesson_slug: str) -> Lesson:
-    """An active lesson of an active module, with its module (one query), else 404."""
-    return get_object_or_404(
-        Lesson.objects.select_related("module").filter(is_active=True, module__is_active=True),
-        module__slug=module_slug,
-        slug=lesson_slug,
+def get_lesson_in_its_module(module_slug: str, lesson_slug: str, *, user) -> tuple[Lesson, list[Lesson]]:
+    """An active lesson of an active module, with its module, and the module's active lessons in
+    order (the lesson among them), each with `done` as `active_lessons_marking_done` marks it
+    (`user` only marks them: what is found is the same for everyone): one query, else 404. The
+    lessons' bodies are left out (deferred): a page that shows the lesson's own reads it then,
+    with one query, and a page served from its cached fragment not at all."""
+    lessons = list(
+        _marking_done(
+            Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
+            user=user,
+        )
+        .select_related("module")
+        .order_by("position")
+        .defer("body_markdown", "body_html", "discussion")
     )
+    lesson = next((item for item in lessons if item.slug == lesson_slug), None)
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return lesson, lessons
 
 
 def active_lessons(module: Module) -> QuerySet[Lesson]:
@@ -80,7 +110,10 @@ def active_lessons(module: Module) -> QuerySet[Lesson]:
 def active_lessons_marking_done(module: Module, *, user) -> QuerySet[Lesson]:
     """The module's active lessons, each with `done`: whether `user` has completed it (the same
     one query as the lessons alone)."""
-    lessons = active_lessons(module)
+    return _marking_done(active_lessons(module), user=user)
+
+
+def _marking_done(lessons: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
     if not user.is_authenticated:
         return lessons.annotate(done=Value(False))
     return lessons.annotate(done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))))
@@ -101,11 +134,33 @@ def get_page(slug: str) -> Page:
 
 def lesson_open(*, user, lesson: Lesson) -> None:
     """Remember the last lesson the learner opened in its module. Runs on every lesson view, so
-    it is one UPDATE in the common case (an insert only the first time)."""
+    it is one UPDATE in the common case (an insert only the first time).
+
+    On PostgreSQL that UPDATE commits asynchronously (`synchronous_commit` off for its own
+    transaction only): the view does not wait for the write-ahead log to reach the disk, which
+    measured about 3 ms a view, most of the lesson page's wall time beyond its CPU. The row is
+    written and visible at once as before; only a crash of the database server itself could lose
+    the last fraction of a second of these "last lesson opened" marks, never any progress (lesson
+    completions, attempts, certificates stay synchronous)."""
     now = timezone.now()
-    updated = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id).update(
-        last_lesson=lesson, last_activity_at=now
-    )
+    rows = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id)
+    if connection.vendor == "postgresql":
+        # Evaluated on the matching row; is_local=true confines it to the current transaction,
+        # which is the UPDATE's own: views run in autocommit (no ATOMIC_REQUESTS). Inside an
+        # atomic block it would cover that whole block, so call this outside one.
+        rows = rows.filter(
+            Exact(
+                Func(
+                    Value("synchronous_commit"),
+                    Value("off"),
+                    Value(True),
+                    function="set_config",
+                    output_field=CharField(),
+                ),
+                "off",
+            )
+        )
+    updated = rows.update(last_lesson=lesson, last_activity_at=now)
     if not updated:
         try:
             with transaction.atomic():
@@ -272,28 +327,44 @@ def modules_with_lesson_counts() -> QuerySet[Module]:
     )
 
 
-def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
+def module_statuses(
+    *,
+    user,
+    modules: list[Module],
+    lessons_done: Mapping[int, int] | None = None,
+    attempts: Mapping[int, tuple[int, int | None, bool]] | None = None,
+) -> dict[int, ModuleStatus]:
     """Status of each module for `user` (modules must carry `lesson_count`): three queries, and
-    two or three more to tell whether completed modules are due again."""
+    two or three more to tell whether completed modules are due again.
+
+    A page that has already read some of it passes it in, and that query is skipped: each
+    module's number of active lessons done (`lessons_done`, module id -> n), and its quiz
+    attempts (`attempts`, module id -> (count, best score or None, passed any)). A module absent
+    from a mapping given has none."""
     statuses = {m.pk: ModuleStatus(module=m, lessons_total=m.lesson_count) for m in modules}
     if not user.is_authenticated or not statuses:
         return statuses
     ids = list(statuses)
-    done = (
-        LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
-        .values_list("lesson__module_id")
-        .annotate(n=Count("id"))
-    )
-    for module_id, n in done:
-        statuses[module_id].lessons_done = n
-    attempts = (
-        Attempt.objects.filter(user=user, quiz__module_id__in=ids)
-        .values_list("quiz__module_id")
-        .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
-    )
-    for module_id, n, best, passes in attempts:
-        status = statuses[module_id]
-        status.attempts, status.best_score, status.passed = n, best, passes > 0
+    if lessons_done is None:
+        lessons_done = dict(
+            LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
+            .values_list("lesson__module_id")
+            .annotate(n=Count("id"))
+        )
+    for module_id, n in lessons_done.items():
+        if module_id in statuses:
+            statuses[module_id].lessons_done = n
+    if attempts is None:
+        attempts = {
+            module_id: (n, best, passes > 0)
+            for module_id, n, best, passes in Attempt.objects.filter(user=user, quiz__module_id__in=ids)
+            .values_list("quiz__module_id")
+            .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
+        }
+    for module_id, (n, best, passed) in attempts.items():
+        if module_id in statuses:
+            status = statuses[module_id]
+            status.attempts, status.best_score, status.passed = n, best, passed
     completions = {}
     language = translation.get_language() or settings.LANGUAGE_CODE
     # The last lesson's title in the active language (as `translated` reads it), without
@@ -504,11 +575,30 @@ ATTEMPTS_SHOWN = 10
 
 def attempts_for(*, user, module: Module, limit: int | None = ATTEMPTS_SHOWN) -> list[Attempt]:
     """The learner's quiz attempts on `module`, newest first (one query): each links to its
-    review, so that past feedback can always be read again."""
+    review, so that past feedback can always be read again. Each also carries the totals over
+    all of them, the limit aside (`attempts_total`, `best_score`, `passes`), which
+    `attempt_totals` reads for `module_statuses`."""
     if not user.is_authenticated:
         return []
-    attempts = Attempt.objects.filter(user=user, quiz__module=module).order_by("-submitted_at", "-pk")
+    attempts = (
+        Attempt.objects.filter(user=user, quiz__module=module)
+        .only("token", "submitted_at", "score", "passed")
+        .annotate(
+            attempts_total=Window(Count("id")),
+            best_score=Window(Max("score")),
+            passes=Window(Count("id", filter=Q(passed=True))),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
     return list(attempts[:limit] if limit else attempts)
+
+
+def attempt_totals(module: Module, attempts: list[Attempt]) -> dict[int, tuple[int, int | None, bool]]:
+    """`module_statuses`'s `attempts` for one module, from `attempts_for`'s list (no query)."""
+    if not attempts:
+        return {}
+    first = attempts[0]
+    return {module.pk: (first.attempts_total, first.best_score, first.passes > 0)}
 
 
 def next_step_url(*, user, module: Module) -> str:

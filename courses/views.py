@@ -34,13 +34,14 @@ from .practice import (
 )
 from .services import (
     ATTEMPTS_SHOWN,
-    active_lessons,
     active_lessons_marking_done,
+    attempt_totals,
     attempts_for,
     get_handout,
     get_lesson,
-    get_lesson_and_module,
+    get_lesson_in_its_module,
     get_module,
+    get_module_with_extras,
     get_page,
     learner_progress,
     lesson_complete,
@@ -94,15 +95,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    module = get_module(slug)
-    lessons = list(active_lessons(module))
+    module = get_module_with_extras(slug)
+    lessons = list(
+        active_lessons_marking_done(module, user=request.user).only(
+            "slug", "title", "minutes", "position", "module_id", "translations"
+        )
+    )
     translated = localize(module, *lessons)
     module.lesson_count = len(lessons)
-    status = module_statuses(user=request.user, modules=[module])[module.pk]
-    done = set()
-    if request.user.is_authenticated:
-        done = set(module.lessons.filter(progress__user=request.user).values_list("pk", flat=True))
+    done = {lesson.pk for lesson in lessons if lesson.done}
     show_all = request.GET.get("attempts") == "all"
+    attempts = attempts_for(user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN)
+    status = module_statuses(
+        user=request.user,
+        modules=[module],
+        lessons_done={module.pk: len(done)},
+        attempts=attempt_totals(module, attempts),
+    )[module.pk]
     context = {
         "module": module,
         "lessons": lessons,
@@ -110,15 +119,25 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "has_quiz": hasattr(module, "quiz"),
         "untranslated": not translated,
-        "handouts": list(
-            module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations")
-        ),
+        # Lazy: read only when the page's cached fragment has to be rendered again.
+        "handouts": module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations"),
         "skip_url": reverse("courses:home"),
         "skip_label": _("Choose another module"),
         "later_url": _later_url(request),
-        "conversations": list(conversations_with_practice(user=request.user, module_id=module.pk)),
-        "attempts": attempts_for(
-            user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN
+        "conversations": (
+            list(
+                conversations_with_practice(user=request.user, module_id=module.pk).only(
+                    "slug", "title", "summary", "translations"
+                )
+            )
+            if module.has_conversations
+            else []
+        ),
+        "attempts": attempts,
+        # What each listed attempt shows, and the time zone its date is shown in.
+        "attempts_key": (
+            timezone.get_current_timezone_name(),
+            [(a.token, a.submitted_at, a.score, a.passed) for a in attempts],
         ),
         "attempts_shown": ATTEMPTS_SHOWN,
     }
@@ -138,14 +157,9 @@ def module_continue(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = get_lesson_and_module(slug, lesson_slug)
+    lesson, lessons = get_lesson_in_its_module(slug, lesson_slug, user=request.user)
     module = lesson.module
-    lessons = list(
-        active_lessons_marking_done(module, user=request.user).only(
-            "slug", "title", "position", "module_id", "translations"
-        )
-    )
-    translated = localize(module, lesson, *lessons)
+    translated = localize(module, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     if request.user.is_authenticated:
         lesson_open(user=request.user, lesson=lesson)

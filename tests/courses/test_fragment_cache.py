@@ -105,3 +105,32 @@ def test_the_module_page_shows_each_learner_their_own_done_lessons(parent, educa
     for user, done in ((educator, 0), (parent, 1), (educator, 0)):
         assert _page(user, module).count('<span class="badge text-bg-success">') == done
     assert "Primeros pasos" in _page(educator, module, **ES)
+
+
+@pytest.mark.usefixtures("course")
+@pytest.mark.parametrize("headers", [{}, ES], ids=["en", "es"])
+def test_two_learners_on_one_module_page_each_see_their_own_progress_and_attempts(parent, educator, headers):
+    """The module page's fragments (its text, lesson ticks, attempts) are reused across views:
+    two learners with different progress on the same module, viewing it in turn, each get theirs."""
+    from tests.steps import practise, take_quiz
+
+    for lesson in Lesson.objects.filter(module__slug="first-steps"):
+        lesson_complete(user=parent, lesson=lesson)
+    parents = [take_quiz(parent, "first-steps", right=False)]
+    teachers = [
+        take_quiz(educator, "first-steps", right=True),
+        take_quiz(educator, "first-steps", right=False),
+    ]
+    practise(educator, "first-talk")
+    module = reverse("courses:module", args=["first-steps"])
+    # Progress: the parent has both lessons but no pass (2 of 3 steps); the teacher a pass only.
+    seen = {parent: (2, parents, 'value="66"', False), educator: (0, teachers, 'value="33"', True)}
+    for user in (educator, parent, educator, parent):
+        done, attempts, progress, practised = seen[user]
+        page = _page(user, module, **headers)
+        assert page.count('<span class="badge text-bg-success">') == done
+        assert f'<progress max="100" {progress}' in page
+        assert page.count('class="attempt-link"') == len(attempts)
+        for attempt in Attempt.objects.all():
+            assert (attempt.get_absolute_url() in page) == (attempt in attempts)
+        assert ("status-completed" in page) == practised

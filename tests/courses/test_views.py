@@ -1,6 +1,8 @@
 """Learner pages: catalogue, module, lesson, mark complete, continue, My learning, help."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Lesson, LessonProgress, ModuleProgress
@@ -67,6 +69,22 @@ class TestLessonPage:
     def test_opening_remembers_last_lesson(self, parent_client, parent):
         parent_client.get(LESSON)
         assert ModuleProgress.objects.get(user=parent).last_lesson.slug == "intro"
+
+    @pytest.mark.django_db(transaction=True)
+    def test_opening_again_remembers_it_without_waiting_for_the_disk(self, parent_client, parent):
+        """On PostgreSQL the "last lesson opened" UPDATE commits asynchronously, for that one
+        statement only: the connection's next transactions (completions, attempts) still wait."""
+        if connection.vendor != "postgresql":
+            pytest.skip("synchronous_commit is a PostgreSQL setting")
+        parent_client.get(LESSON)
+        with CaptureQueriesContext(connection) as queries:
+            parent_client.get(reverse("courses:lesson", args=["first-steps", "signs"]))
+        (update,) = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+        assert "set_config('synchronous_commit', 'off', true)" in update
+        assert ModuleProgress.objects.get(user=parent).last_lesson.slug == "signs"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
 
     def test_unknown_lesson_is_404(self, client):
         assert client.get(reverse("courses:lesson", args=["first-steps", "nope"])).status_code == 404
