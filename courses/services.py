@@ -13,7 +13,6 @@ from datetime import datetime
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     F,
@@ -28,7 +27,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.lookups import Exact
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -136,31 +134,22 @@ def lesson_open(*, user, lesson: Lesson) -> None:
     """Remember the last lesson the learner opened in its module. Runs on every lesson view, so
     it is one UPDATE in the common case (an insert only the first time).
 
-    On PostgreSQL that UPDATE commits asynchronously (`synchronous_commit` off for its own
-    transaction only): the view does not wait for the write-ahead log to reach the disk, which
+    On PostgreSQL, called outside a transaction (as views are: no ATOMIC_REQUESTS), that UPDATE
+    commits asynchronously (`synchronous_commit` off for its own transaction only): the view does not wait for the write-ahead log to reach the disk, which
     measured about 3 ms a view, most of the lesson page's wall time beyond its CPU. The row is
     written and visible at once as before; only a crash of the database server itself could lose
     the last fraction of a second of these "last lesson opened" marks, never any progress (lesson
     completions, attempts, certificates stay synchronous)."""
     now = timezone.now()
     rows = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id)
-    if connection.vendor == "postgresql":
-        # Evaluated on the matching row; is_local=true confines it to the current transaction,
-        # which is the UPDATE's own: views run in autocommit (no ATOMIC_REQUESTS). Inside an
-        # atomic block it would cover that whole block, so call this outside one.
-        rows = rows.filter(
-            Exact(
-                Func(
-                    Value("synchronous_commit"),
-                    Value("off"),
-                    Value(True),
-                    function="set_config",
-                    output_field=CharField(),
-                ),
-                "off",
-            )
-        )
-    updated = rows.update(last_lesson=lesson, last_activity_at=now)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Its own transaction, so that SET LOCAL covers this UPDATE and nothing else.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            updated = rows.update(last_lesson=lesson, last_activity_at=now)
+    else:
+        updated = rows.update(last_lesson=lesson, last_activity_at=now)
     if not updated:
         try:
             with transaction.atomic():
