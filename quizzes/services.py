@@ -10,7 +10,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -80,9 +80,9 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
     submitted (so a reload shows the same questions in the same order), or a new one that
     prefers the questions they did not see last time. One query to find it, two more to make one."""
     latest = list(
-        Draw.objects.filter(user=user, quiz=quiz)
-        .annotate(submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))))
-        .order_by("-created_at", "-pk")[:1]
+        newest(Draw.objects.filter(user=user, quiz=quiz)).annotate(
+            submitted=Exists(Attempt.objects.filter(token=OuterRef("token")))
+        )[:1]
     )
     if latest and not latest[0].submitted and latest[0].content_hash == quiz.module.content_hash:
         return latest[0]
@@ -96,6 +96,15 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
         question_ids=[q.id for q in chosen],
         choice_ids={str(q.id): shuffled(q.choice_ids, rng) for q in chosen},
     )
+
+
+def newest(rows: QuerySet) -> QuerySet:
+    """One learner's draws (or refreshers) of one quiz, newest first (by created_at, then pk),
+    narrowed to those made at the newest time: the index (user, quiz, -created_at) finds that time
+    at once, where ordering all of them by (-created_at, -pk) reads every one (it has no pk to
+    break ties with), and a learner may have thousands."""
+    newest_at = rows.order_by("-created_at").values("created_at")[:1]
+    return rows.filter(created_at=Subquery(newest_at)).order_by("-pk")
 
 
 def get_draw_for_user(user, quiz: Quiz, token) -> Draw:
