@@ -5,19 +5,23 @@ The review policy: after a failed attempt the learner sees which questions they 
 feedback on the choices they picked, but not which choices were right; after a pass, everything.
 Retakes are unlimited."""
 
+import copy
 import random
+import threading
 import uuid
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
-from courses.translations import localize
+from courses.translations import LANGUAGES, localize
 from lti.tasks import send_lti_scores
 
 from .drawing import BankQuestion, draw_questions, shuffled
@@ -44,6 +48,52 @@ def get_quiz(module: Module) -> Quiz:
     return quiz
 
 
+# The quiz pages' quizzes, kept per process: (module id, language) -> (the module's content
+# version, the quiz fetched and localized, whether it and its module are translated).
+PAGE_QUIZZES = 32
+_page_quizzes: OrderedDict = OrderedDict()
+_page_quizzes_lock = threading.Lock()
+
+
+def page_quizzes_clear() -> None:
+    with _page_quizzes_lock:
+        _page_quizzes.clear()
+
+
+def quiz_for_page(module: Module) -> tuple[Quiz, bool]:
+    """The module's quiz as get_quiz fetches it, shown in the active language with its module (as
+    localize_quiz does), and whether all of it has a translation in that language.
+
+    The scenarios, questions and choices are kept per process for each module and language at
+    the module's content version (its content_hash and updated_at: `manage.py load_content`
+    changes both), so a repeat view runs no query, and a reload is seen by the next view. They
+    are shared by every request that shows that quiz in that language: read them, never change
+    them. Each call gets its own Quiz row, whose `module` is the one given (localized)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in LANGUAGES:
+        language = settings.LANGUAGE_CODE  # as localize: the original
+    key, version = (module.pk, language), (module.content_hash, module.updated_at)
+    with _page_quizzes_lock:
+        found = _page_quizzes.get(key)
+        if found is not None and found[0] == version:
+            _page_quizzes.move_to_end(key)
+    if found is None or found[0] != version:
+        # The graph's own module row: the caller's is theirs to change (localize sets its words).
+        own = copy.copy(module)
+        shared = get_quiz(own)
+        found = (version, shared, localize_quiz(shared, own, language=language))
+        with _page_quizzes_lock:
+            _page_quizzes[key] = found
+            _page_quizzes.move_to_end(key)
+            while len(_page_quizzes) > PAGE_QUIZZES:
+                _page_quizzes.popitem(last=False)
+    _version, shared, translated = found
+    localize(module, language=language)
+    quiz = copy.copy(shared)  # its own row (and module); the scenarios below it are shared
+    quiz.module = module
+    return quiz, translated
+
+
 def get_attempt_for_user(user, token) -> Attempt:
     """Only the learner who made an attempt can see it; anyone else gets 404."""
     try:
@@ -53,16 +103,16 @@ def get_attempt_for_user(user, token) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz__module"), token=token, user=user)
 
 
-def localize_quiz(quiz: Quiz, module: Module) -> bool:
-    """Show the quiz (already fetched with get_quiz) and its module in the active language; False
-    if it has no translation in it (no query)."""
+def localize_quiz(quiz: Quiz, module: Module, language: str | None = None) -> bool:
+    """Show the quiz (already fetched with get_quiz) and its module in `language` (the active one
+    by default); False if it has no translation in it (no query)."""
     rows = [module, quiz]
     for scenario in quiz.scenarios.all():
         rows.append(scenario)
         for question in scenario.questions.all():
             rows.append(question)
             rows.extend(question.choices.all())
-    return localize(*rows)
+    return localize(*rows, language=language)
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:

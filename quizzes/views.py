@@ -29,8 +29,7 @@ from .services import (
     draw_questions_of,
     get_attempt_for_user,
     get_draw_for_user,
-    get_quiz,
-    localize_quiz,
+    quiz_for_page,
 )
 
 
@@ -38,8 +37,7 @@ from .services import (
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_module(slug)
-    quiz = get_quiz(module)
-    translated = localize_quiz(quiz, module)
+    quiz, translated = quiz_for_page(module)
     if request.method == "POST":
         token = _token(request.POST.get("token"))
         draw = get_draw_for_user(request.user, quiz, token)
@@ -95,8 +93,7 @@ def _token(value) -> uuid.UUID:
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, token)
-    quiz = get_quiz(attempt.quiz.module)
-    translated = localize_quiz(quiz, attempt.quiz.module)
+    quiz, translated = quiz_for_page(attempt.quiz.module)
     context = {
         "untranslated": not translated,
         "attempt": attempt,
@@ -130,13 +127,12 @@ def refresher(request: HttpRequest, slug: str) -> HttpResponse:
         if refresher.submitted_at is not None:
             messages.info(request, _("You already submitted this refresher, so nothing was changed."))
             return redirect(refresher)
-        quiz = get_quiz(module)
+        quiz, translated = quiz_for_page(module)
         if refresher.content_hash != module.content_hash:
             messages.warning(
                 request, _("This module was updated after you opened the refresher. Here are new questions.")
             )
             return redirect("quizzes:refresher", slug)
-        translated = localize_quiz(quiz, module)
         form = QuizForm(draw_questions_of(refresher, quiz), refresher, request.POST)
         if form.has_forged_values():
             raise BadRequest("refresher POST names a question or choice outside this form")
@@ -147,8 +143,7 @@ def refresher(request: HttpRequest, slug: str) -> HttpResponse:
     elif not state.offered:
         return render(request, "quizzes/refresher_none.html", {"module": module, "state": state})
     else:
-        quiz = get_quiz(module)
-        translated = localize_quiz(quiz, module)
+        quiz, translated = quiz_for_page(module)
         refresher = refresher_open(user=request.user, quiz=quiz, since=state.due_at)
         form = QuizForm(draw_questions_of(refresher, quiz), refresher, initial={"token": refresher.token})
     context = {
@@ -168,8 +163,7 @@ def refresher_result(request: HttpRequest, token: str) -> HttpResponse:
     module = refresher.quiz.module
     if refresher.submitted_at is None:
         return redirect("quizzes:refresher", module.slug)
-    quiz = get_quiz(module)
-    translated = localize_quiz(quiz, module)
+    quiz, translated = quiz_for_page(module)
     scenarios = scenarios_of(refresher, quiz)
     items = [
         {**item, "scenario": scenarios.get(item["question"].pk)} for item in refresher_review(refresher, quiz)
