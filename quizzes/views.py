@@ -1,10 +1,12 @@
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -69,13 +71,14 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         draw = draw_for(user=request.user, quiz=quiz)
         form = QuizForm(draw_questions_of(draw, quiz), draw, initial={"token": draw.token})
-    sections = form.sections(quiz.scenarios.all())
     context = {
         "untranslated": not translated,
         "module": module,
         "quiz": quiz,
         "form": form,
-        "sections": sections,
+        # Made (with the form's fields) only if the page shows them: an unanswered form's
+        # questions are usually a rendered fragment already (templates/quizzes/quiz.html).
+        "sections": SimpleLazyObject(partial(form.sections, quiz.scenarios.all())),
         "total": len(form.questions),
         "best": best_attempt(user=request.user, quiz=quiz),
     }
