@@ -128,17 +128,19 @@ def bank(quiz: Quiz) -> list[BankQuestion]:
 def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
     """The learner's open form for this quiz: the draw they were last shown and have not yet
     submitted (so a reload shows the same questions in the same order), or a new one that
-    prefers the questions they did not see last time. One query to find it, two more to make one."""
+    prefers the questions they did not see last time. Either has `best_score`: the learner's best
+    score on the quiz so far (None before any attempt). One query to find it, two more to make
+    one (three for their first)."""
     latest = list(
         newest(Draw.objects.filter(user=user, quiz=quiz)).annotate(
-            submitted=Exists(Attempt.objects.filter(token=OuterRef("token")))
+            submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))), best_score=_best_score()
         )[:1]
     )
     if latest and not latest[0].submitted and latest[0].content_hash == quiz.module.content_hash:
         return latest[0]
     recent = latest[0].question_ids if latest else ()
     chosen = draw_questions(bank(quiz), quiz.draw, recent=recent, rng=rng)
-    return Draw.objects.create(
+    draw = Draw.objects.create(
         user=user,
         quiz=quiz,
         content_hash=quiz.module.content_hash,
@@ -146,6 +148,15 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
         question_ids=[q.id for q in chosen],
         choice_ids={str(q.id): shuffled(q.choice_ids, rng) for q in chosen},
     )
+    # Attempts made without a form (before drawing existed) count too.
+    draw.best_score = latest[0].best_score if latest else best_score(user=user, quiz=quiz)
+    return draw
+
+
+def _best_score() -> Subquery:
+    """For a draw: its learner's best score on its quiz (as best_attempt orders them)."""
+    attempts = Attempt.objects.filter(user=OuterRef("user"), quiz=OuterRef("quiz"))
+    return Subquery(attempts.order_by("-score", "submitted_at").values("score")[:1])
 
 
 def newest(rows: QuerySet) -> QuerySet:
@@ -158,9 +169,9 @@ def newest(rows: QuerySet) -> QuerySet:
 
 
 def get_draw_for_user(user, quiz: Quiz, token) -> Draw:
-    """The form `token` names: 404 if there is none for this quiz; PermissionDenied if it is
-    someone else's (a shared or forged token)."""
-    draw = Draw.objects.filter(token=token, quiz=quiz).first()
+    """The form `token` names, with `best_score` as draw_for gives it: 404 if there is none for
+    this quiz; PermissionDenied if it is someone else's (a shared or forged token)."""
+    draw = Draw.objects.filter(token=token, quiz=quiz).annotate(best_score=_best_score()).first()
     if draw is None:
         raise Http404
     if draw.user_id != user.pk:
@@ -269,6 +280,15 @@ def attempt_review(attempt: Attempt, quiz: Quiz) -> list[dict]:
 
 def best_attempt(*, user, quiz: Quiz) -> Attempt | None:
     return quiz.attempts.filter(user=user).order_by("-score", "submitted_at").first()
+
+
+def best_score(*, user, quiz: Quiz) -> int | None:
+    return (
+        quiz.attempts.filter(user=user)
+        .order_by("-score", "submitted_at")
+        .values_list("score", flat=True)
+        .first()
+    )
 
 
 def attempts_export(*, user) -> list[dict]:

@@ -80,7 +80,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
         # questions are usually a rendered fragment already (templates/quizzes/quiz.html).
         "sections": SimpleLazyObject(partial(form.sections, quiz.scenarios.all())),
         "total": len(form.questions),
-        "best": best_attempt(user=request.user, quiz=quiz),
+        "best_score": draw.best_score,
     }
     return render(request, "quizzes/quiz.html", context)
 

@@ -38,11 +38,12 @@ BUDGETS = {
     "lesson": 6,
     "lesson_again": 5,
     # session, user + module(1) + quiz, scenarios, questions, choices(4) + the learner's latest
-    # draw(1) + a new draw(1) + best attempt(1) + the module's sources (1, only while the page's
-    # end is rendered). A reload reuses the open draw, the quiz kept per process at the module's
-    # content version (quizzes.services.quiz_for_page) and the rendered end: 4 + 1 + 1 fewer.
+    # draw with their best score(1) + a new draw(1) + their best score, as they had no draw(1)
+    # + the module's sources (1, only while the page's end is rendered). A reload reuses the
+    # open draw, the quiz kept per process at the module's content version
+    # (quizzes.services.quiz_for_page) and the rendered end: 1 + 1 + 4 + 1 fewer.
     "quiz": 11,
-    "quiz_reload": 5,
+    "quiz_reload": 4,
     # session, user + attempt with quiz and module(1) + quiz, scenarios, questions, choices(4)
     # + answers(1) + answer choices(1) + the draw's choice order(1) + best attempt(1)
     # + the module's sources(1); viewed again, the quiz is the one kept: 4 fewer
