@@ -113,6 +113,9 @@ def test_two_learners_each_see_their_own_form_whoever_came_first(parent, outside
 
 SPANISH = ("¿Qué es lo más preocupante?", "El secreto", "Un regalo")
 ENGLISH = ("What is most worrying?", "The secrecy", "A gift")
+# The quiz page's head: the module's title and the quiz's content note.
+SPANISH_HEAD = ("Primeros pasos", "La situación muestra un regalo secreto.")
+ENGLISH_HEAD = ("First steps", "The scenario shows a secret gift.")
 
 
 @pytest.mark.parametrize("first", ["en", "es"])
@@ -124,7 +127,8 @@ def test_each_language_sees_its_own_words_after_the_other_was_shown(parent, outs
     order = [first, "es" if first == "en" else "en"]
     for language in order * 2:
         page = learners[language].get(QUIZ).content.decode()
-        shown, hidden = (SPANISH, ENGLISH) if language == "es" else (ENGLISH, SPANISH)
+        spanish, english = SPANISH + SPANISH_HEAD, ENGLISH + ENGLISH_HEAD
+        shown, hidden = (spanish, english) if language == "es" else (english, spanish)
         assert all(words in page for words in shown), language
         assert not any(words in page for words in hidden), language
 
