@@ -10,7 +10,11 @@ class QuizForm(forms.Form):
     A choice's value is its place in the draw's shuffled order ("0", "1", ...), so nothing in the
     page says which choice is right; `selected()` turns places back into choices. A value outside
     a question's places, or a question outside the draw, is a forged request (the view answers
-    400) rather than a form error."""
+    400) rather than a form error.
+
+    An unanswered (unbound) form makes its question fields only when `sections()` is first asked
+    for: the quiz page, whose questions are usually a rendered fragment already, then renders just
+    the token."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -19,9 +23,26 @@ class QuizForm(forms.Form):
         self.draw = draw
         self.questions = questions
         self.order: dict[int, list[int]] = {}
-        for question in questions:
+        self._made = False
+        if self.is_bound:
+            self._add_question_fields()
+
+    def __getitem__(self, name):
+        if name.startswith("q-"):
+            self._add_question_fields()
+        return super().__getitem__(name)
+
+    def __iter__(self):
+        self._add_question_fields()
+        return super().__iter__()
+
+    def _add_question_fields(self) -> None:
+        if self._made:
+            return
+        self._made = True
+        for question in self.questions:
             by_id = {c.pk: c for c in question.choices.all()}
-            order = [pk for pk in draw.choices_of(question.pk) if pk in by_id]
+            order = [pk for pk in self.draw.choices_of(question.pk) if pk in by_id]
             self.order[question.pk] = order
             choices = [(str(i), by_id[pk].text) for i, pk in enumerate(order)]
             if question.kind == Question.Kind.MULTIPLE:
@@ -69,6 +90,7 @@ class QuizForm(forms.Form):
     def sections(self, scenarios) -> list[tuple]:
         """(scenario, [(number, bound field)]) for the drawn questions, in order, numbered
         through the whole quiz; scenarios with no drawn question are left out."""
+        self._add_question_fields()
         drawn = {q.pk for q in self.questions}
         result, number = [], 0
         for scenario in scenarios:

@@ -36,7 +36,7 @@ from courses.translations import localize
 from .drawing import draw_refresher
 from .grading import grade
 from .models import Draw, Quiz, Refresher, RefresherReminder
-from .services import bank, draw_questions_of
+from .services import bank, draw_questions_of, newest
 
 SCHEDULE_DAYS = (30, 90, 180)
 GRACE = timedelta(days=30)
@@ -198,7 +198,7 @@ def refresher_open(*, user, quiz: Quiz, since: datetime, rng: random.Random = _R
     """The learner's open refresher form for this quiz (made since `since`, the round's date, and
     not yet submitted: a reload shows the same questions), or a new one drawn away from the
     questions they saw last (two or three queries, four to make one)."""
-    latest = Refresher.objects.filter(user=user, quiz=quiz).order_by("-created_at", "-pk").first()
+    latest = newest(Refresher.objects.filter(user=user, quiz=quiz)).first()
     if (
         latest is not None
         and latest.submitted_at is None
@@ -207,7 +207,7 @@ def refresher_open(*, user, quiz: Quiz, since: datetime, rng: random.Random = _R
     ):
         return latest
     recent = set(latest.question_ids) if latest else set()
-    last_form = Draw.objects.filter(user=user, quiz=quiz).order_by("-created_at", "-pk").first()
+    last_form = newest(Draw.objects.filter(user=user, quiz=quiz)).first()
     if last_form is not None:
         recent.update(last_form.question_ids)
     chosen = draw_refresher(bank(quiz), QUESTIONS, recent=recent, rng=rng)

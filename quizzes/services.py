@@ -5,19 +5,23 @@ The review policy: after a failed attempt the learner sees which questions they 
 feedback on the choices they picked, but not which choices were right; after a pass, everything.
 Retakes are unlimited."""
 
+import copy
 import random
+import threading
 import uuid
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
-from courses.translations import localize
+from courses.translations import LANGUAGES, localize
 from lti.tasks import scores_enqueue_for
 
 from .drawing import BankQuestion, draw_questions, shuffled
@@ -44,6 +48,52 @@ def get_quiz(module: Module) -> Quiz:
     return quiz
 
 
+# The quiz pages' quizzes, kept per process: (module id, language) -> (the module's content
+# version, the quiz fetched and localized, whether it and its module are translated).
+PAGE_QUIZZES = 32
+_page_quizzes: OrderedDict = OrderedDict()
+_page_quizzes_lock = threading.Lock()
+
+
+def page_quizzes_clear() -> None:
+    with _page_quizzes_lock:
+        _page_quizzes.clear()
+
+
+def quiz_for_page(module: Module) -> tuple[Quiz, bool]:
+    """The module's quiz as get_quiz fetches it, shown in the active language with its module (as
+    localize_quiz does), and whether all of it has a translation in that language.
+
+    The scenarios, questions and choices are kept per process for each module and language at
+    the module's content version (its content_hash and updated_at: `manage.py load_content`
+    changes both), so a repeat view runs no query, and a reload is seen by the next view. They
+    are shared by every request that shows that quiz in that language: read them, never change
+    them. Each call gets its own Quiz row, whose `module` is the one given (localized)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language not in LANGUAGES:
+        language = settings.LANGUAGE_CODE  # as localize: the original
+    key, version = (module.pk, language), (module.content_hash, module.updated_at)
+    with _page_quizzes_lock:
+        found = _page_quizzes.get(key)
+        if found is not None and found[0] == version:
+            _page_quizzes.move_to_end(key)
+    if found is None or found[0] != version:
+        # The graph's own module row: the caller's is theirs to change (localize sets its words).
+        own = copy.copy(module)
+        shared = get_quiz(own)
+        found = (version, shared, localize_quiz(shared, own, language=language))
+        with _page_quizzes_lock:
+            _page_quizzes[key] = found
+            _page_quizzes.move_to_end(key)
+            while len(_page_quizzes) > PAGE_QUIZZES:
+                _page_quizzes.popitem(last=False)
+    _version, shared, translated = found
+    localize(module, language=language)
+    quiz = copy.copy(shared)  # its own row (and module); the scenarios below it are shared
+    quiz.module = module
+    return quiz, translated
+
+
 def get_attempt_for_user(user, token) -> Attempt:
     """Only the learner who made an attempt can see it; anyone else gets 404."""
     try:
@@ -53,16 +103,16 @@ def get_attempt_for_user(user, token) -> Attempt:
     return get_object_or_404(Attempt.objects.select_related("quiz__module"), token=token, user=user)
 
 
-def localize_quiz(quiz: Quiz, module: Module) -> bool:
-    """Show the quiz (already fetched with get_quiz) and its module in the active language; False
-    if it has no translation in it (no query)."""
+def localize_quiz(quiz: Quiz, module: Module, language: str | None = None) -> bool:
+    """Show the quiz (already fetched with get_quiz) and its module in `language` (the active one
+    by default); False if it has no translation in it (no query)."""
     rows = [module, quiz]
     for scenario in quiz.scenarios.all():
         rows.append(scenario)
         for question in scenario.questions.all():
             rows.append(question)
             rows.extend(question.choices.all())
-    return localize(*rows)
+    return localize(*rows, language=language)
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:
@@ -78,17 +128,19 @@ def bank(quiz: Quiz) -> list[BankQuestion]:
 def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
     """The learner's open form for this quiz: the draw they were last shown and have not yet
     submitted (so a reload shows the same questions in the same order), or a new one that
-    prefers the questions they did not see last time. One query to find it, two more to make one."""
+    prefers the questions they did not see last time. Either has `best_score`: the learner's best
+    score on the quiz so far (None before any attempt). One query to find it, two more to make
+    one (three for their first)."""
     latest = list(
-        Draw.objects.filter(user=user, quiz=quiz)
-        .annotate(submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))))
-        .order_by("-created_at", "-pk")[:1]
+        newest(Draw.objects.filter(user=user, quiz=quiz)).annotate(
+            submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))), best_score=_best_score()
+        )[:1]
     )
     if latest and not latest[0].submitted and latest[0].content_hash == quiz.module.content_hash:
         return latest[0]
     recent = latest[0].question_ids if latest else ()
     chosen = draw_questions(bank(quiz), quiz.draw, recent=recent, rng=rng)
-    return Draw.objects.create(
+    draw = Draw.objects.create(
         user=user,
         quiz=quiz,
         content_hash=quiz.module.content_hash,
@@ -96,12 +148,30 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
         question_ids=[q.id for q in chosen],
         choice_ids={str(q.id): shuffled(q.choice_ids, rng) for q in chosen},
     )
+    # Attempts made without a form (before drawing existed) count too.
+    draw.best_score = latest[0].best_score if latest else best_score(user=user, quiz=quiz)
+    return draw
+
+
+def _best_score() -> Subquery:
+    """For a draw: its learner's best score on its quiz (as best_attempt orders them)."""
+    attempts = Attempt.objects.filter(user=OuterRef("user"), quiz=OuterRef("quiz"))
+    return Subquery(attempts.order_by("-score", "submitted_at").values("score")[:1])
+
+
+def newest(rows: QuerySet) -> QuerySet:
+    """One learner's draws (or refreshers) of one quiz, newest first (by created_at, then pk),
+    narrowed to those made at the newest time: the index (user, quiz, -created_at) finds that time
+    at once, where ordering all of them by (-created_at, -pk) reads every one (it has no pk to
+    break ties with), and a learner may have thousands."""
+    newest_at = rows.order_by("-created_at").values("created_at")[:1]
+    return rows.filter(created_at=Subquery(newest_at)).order_by("-pk")
 
 
 def get_draw_for_user(user, quiz: Quiz, token) -> Draw:
-    """The form `token` names: 404 if there is none for this quiz; PermissionDenied if it is
-    someone else's (a shared or forged token)."""
-    draw = Draw.objects.filter(token=token, quiz=quiz).first()
+    """The form `token` names, with `best_score` as draw_for gives it: 404 if there is none for
+    this quiz; PermissionDenied if it is someone else's (a shared or forged token)."""
+    draw = Draw.objects.filter(token=token, quiz=quiz).annotate(best_score=_best_score()).first()
     if draw is None:
         raise Http404
     if draw.user_id != user.pk:
@@ -210,6 +280,15 @@ def attempt_review(attempt: Attempt, quiz: Quiz) -> list[dict]:
 
 def best_attempt(*, user, quiz: Quiz) -> Attempt | None:
     return quiz.attempts.filter(user=user).order_by("-score", "submitted_at").first()
+
+
+def best_score(*, user, quiz: Quiz) -> int | None:
+    return (
+        quiz.attempts.filter(user=user)
+        .order_by("-score", "submitted_at")
+        .values_list("score", flat=True)
+        .first()
+    )
 
 
 def attempts_export(*, user) -> list[dict]:

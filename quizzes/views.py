@@ -1,10 +1,12 @@
 import uuid
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -29,8 +31,7 @@ from .services import (
     draw_questions_of,
     get_attempt_for_user,
     get_draw_for_user,
-    get_quiz,
-    localize_quiz,
+    quiz_for_page,
 )
 
 
@@ -38,8 +39,7 @@ from .services import (
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_module(slug)
-    quiz = get_quiz(module)
-    translated = localize_quiz(quiz, module)
+    quiz, translated = quiz_for_page(module)
     if request.method == "POST":
         token = _token(request.POST.get("token"))
         draw = get_draw_for_user(request.user, quiz, token)
@@ -71,15 +71,16 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         draw = draw_for(user=request.user, quiz=quiz)
         form = QuizForm(draw_questions_of(draw, quiz), draw, initial={"token": draw.token})
-    sections = form.sections(quiz.scenarios.all())
     context = {
         "untranslated": not translated,
         "module": module,
         "quiz": quiz,
         "form": form,
-        "sections": sections,
+        # Made (with the form's fields) only if the page shows them: an unanswered form's
+        # questions are usually a rendered fragment already (templates/quizzes/quiz.html).
+        "sections": SimpleLazyObject(partial(form.sections, quiz.scenarios.all())),
         "total": len(form.questions),
-        "best": best_attempt(user=request.user, quiz=quiz),
+        "best_score": draw.best_score,
     }
     return render(request, "quizzes/quiz.html", context)
 
@@ -95,8 +96,7 @@ def _token(value) -> uuid.UUID:
 @require_GET
 def result(request: HttpRequest, token: str) -> HttpResponse:
     attempt = get_attempt_for_user(request.user, token)
-    quiz = get_quiz(attempt.quiz.module)
-    translated = localize_quiz(quiz, attempt.quiz.module)
+    quiz, translated = quiz_for_page(attempt.quiz.module)
     context = {
         "untranslated": not translated,
         "attempt": attempt,
@@ -130,13 +130,12 @@ def refresher(request: HttpRequest, slug: str) -> HttpResponse:
         if refresher.submitted_at is not None:
             messages.info(request, _("You already submitted this refresher, so nothing was changed."))
             return redirect(refresher)
-        quiz = get_quiz(module)
+        quiz, translated = quiz_for_page(module)
         if refresher.content_hash != module.content_hash:
             messages.warning(
                 request, _("This module was updated after you opened the refresher. Here are new questions.")
             )
             return redirect("quizzes:refresher", slug)
-        translated = localize_quiz(quiz, module)
         form = QuizForm(draw_questions_of(refresher, quiz), refresher, request.POST)
         if form.has_forged_values():
             raise BadRequest("refresher POST names a question or choice outside this form")
@@ -147,8 +146,7 @@ def refresher(request: HttpRequest, slug: str) -> HttpResponse:
     elif not state.offered:
         return render(request, "quizzes/refresher_none.html", {"module": module, "state": state})
     else:
-        quiz = get_quiz(module)
-        translated = localize_quiz(quiz, module)
+        quiz, translated = quiz_for_page(module)
         refresher = refresher_open(user=request.user, quiz=quiz, since=state.due_at)
         form = QuizForm(draw_questions_of(refresher, quiz), refresher, initial={"token": refresher.token})
     context = {
@@ -168,8 +166,7 @@ def refresher_result(request: HttpRequest, token: str) -> HttpResponse:
     module = refresher.quiz.module
     if refresher.submitted_at is None:
         return redirect("quizzes:refresher", module.slug)
-    quiz = get_quiz(module)
-    translated = localize_quiz(quiz, module)
+    quiz, translated = quiz_for_page(module)
     scenarios = scenarios_of(refresher, quiz)
     items = [
         {**item, "scenario": scenarios.get(item["question"].pk)} for item in refresher_review(refresher, quiz)

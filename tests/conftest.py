@@ -75,6 +75,15 @@ def _fresh_fragments():
     dashboard_cells.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_quizzes():
+    # The quiz pages' quizzes are per process and keyed by content versions that a rolled-back
+    # test can repeat (the same fixture content, a frozen clock): each test starts with none.
+    from quizzes.services import page_quizzes_clear
+
+    page_quizzes_clear()
+
+
 @pytest.fixture
 def course(db):
     course_load(root=FIXTURE_CONTENT)

@@ -94,6 +94,20 @@ class TestBadInput:
         assert data["token"].encode() in response.content
         assert not Attempt.objects.exists() and not Answer.objects.exists()
 
+    def test_the_page_shows_the_learner_s_own_best_score_so_far(self, parent_client, outsider):
+        assert "best score so far" not in parent_client.get(QUIZ).content.decode()
+        parent_client.post(QUIZ, form_data(parent_client, right=False))
+        assert "Your best score so far: 0%." in parent_client.get(QUIZ).content.decode()
+        parent_client.post(QUIZ, form_data(parent_client, right=True))
+        parent_client.post(QUIZ, form_data(parent_client, right=False))
+        assert "Your best score so far: 100%." in parent_client.get(QUIZ).content.decode()
+        # A form sent back unanswered is shown again with it too.
+        page = parent_client.post(QUIZ, {"token": str(open_form(parent_client).token)}).content.decode()
+        assert "Please answer every question" in page and "Your best score so far: 100%." in page
+        other = Client()
+        other.force_login(outsider)
+        assert "best score so far" not in other.get(QUIZ).content.decode()
+
     def test_choice_of_another_question_is_400(self, parent_client):
         qs = questions()
         data = form_data(parent_client)
