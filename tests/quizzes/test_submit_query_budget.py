@@ -7,11 +7,12 @@ import pytest
 from tests.conftest import client_for
 from tests.steps import form_data, take_quiz
 
-# session, user, module, quiz with scenarios, questions, choices(4), the form's draw(2), then in
+# session, user, module, the form's draw(2) (the quiz's questions are those kept when the page
+# was shown: quizzes/services.py quiz_for_page), then in
 # one transaction: whether an organisation of theirs asks for a retake wait(1), the attempt, its
 # answers and their choices(3), the module's progress(2) and whether every lesson is done(1), with
 # their savepoints(6)
-SUBMIT = 22
+SUBMIT = 18
 
 
 @pytest.mark.parametrize("earlier", [0, 12])
