@@ -29,11 +29,12 @@ from .currency import refresher_labels
 from .sqlstatus import (
     MemberCounts,
     add_to_charts,
-    changed_memberships,
     chart_counts_of,
     member_counts,
     page_cells_sql,
     page_rows,
+    recent_writes,
+    written_since,
 )
 from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
 
@@ -358,6 +359,9 @@ class DashboardCounts:
     summary: Summary
     version: tuple = ()  # organisation_data_version
     counted_at: datetime | None = None  # when the version was read
+    # The members' progress rows written since a minute before (recent_writes), read before
+    # their counts: a write committed in between shows as a change at the next view.
+    writes: dict = field(default_factory=dict)
     plan_key: tuple = ()
     _counts: dict = field(default_factory=dict)
     # Pages shown in this version: (group, status, search, sort, page number) -> full rows.
@@ -388,10 +392,18 @@ class DashboardCounts:
         )
 
     def updated(self, *, plan: Plan, version: tuple, now: datetime) -> "DashboardCounts | None":
-        """These counts with the members whose progress moved since they were read counted again
-        (two queries), or None when so many moved that counting everyone is cheaper."""
+        """These counts with the members whose progress rows changed since they were read
+        counted again (two queries), or None when so many moved that counting everyone is
+        cheaper. Which members moved is told exactly: their rows written since a minute before
+        the last read are compared with those that read saw."""
         since = self.counted_at - CHANGE_MARGIN
-        moved = set(changed_memberships(organisation=self.organisation, since=since))
+        writes = recent_writes(organisation=self.organisation, since=since)
+        moved = {
+            membership_id
+            for membership_id in writes.keys() | self.writes.keys()
+            if writes.get(membership_id, frozenset())
+            != written_since(self.writes.get(membership_id, frozenset()), since)
+        }
         if len(moved) > UPDATE_AT_MOST * len(self.members):
             return None
         counted = {
@@ -420,6 +432,7 @@ class DashboardCounts:
             summary=summary,
             version=version,
             counted_at=now,
+            writes=writes,
             plan_key=self.plan_key,
             _counts=counts,
         )
@@ -496,6 +509,7 @@ def dashboard_page(
     if data is None and guess is not None and guess.progress_moved_only(version, plan_key):
         data = guess.updated(plan=plan, version=version, now=now)
     if data is None:
+        writes = recent_writes(organisation=organisation, since=now - CHANGE_MARGIN)
         members = member_counts(organisation=organisation, plan=plan, now=now)
         summary = Summary()
         for member in members:
@@ -506,6 +520,7 @@ def dashboard_page(
             summary=summary,
             version=version,
             counted_at=now,
+            writes=writes,
             plan_key=plan_key,
         )
     if key not in _COUNTS_CACHE:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, OrganisationGroup, User
@@ -306,16 +305,37 @@ ORDER BY u.name, m.user_id"""  # nosec B608: only table names, constants and %s 
     return members
 
 
-def changed_memberships(*, organisation, since: datetime) -> list[int]:
-    """The organisation's members whose module progress or practice was written at or after
-    `since`: one query."""
-    progress = ModuleProgress.objects.filter(Q(last_activity_at__gte=since) | Q(completed_at__gte=since))
-    practice = ConversationPractice.objects.filter(last_activity_at__gte=since)
-    return list(
-        Membership.objects.filter(organisation=organisation)
-        .filter(Q(user_id__in=progress.values("user_id")) | Q(user_id__in=practice.values("user_id")))
-        .values_list("id", flat=True)
-    )
+def recent_writes(*, organisation, since: datetime) -> dict[int, frozenset]:
+    """The module progress and practice rows of the organisation's members written at or after
+    `since`, by membership: each row as (kind, id, last_activity_at, completed_at), so that two
+    reads can tell exactly which members' rows changed between them. One query."""
+    progress, practice = ModuleProgress._meta.db_table, ConversationPractice._meta.db_table
+    membership = Membership._meta.db_table
+    sql = f"""
+SELECT m.id, {MODULE}, p.id, p.last_activity_at, p.completed_at
+FROM {progress} p JOIN {membership} m ON m.user_id = p.user_id AND m.organisation_id = %s
+WHERE p.last_activity_at >= %s OR p.completed_at >= %s
+UNION ALL
+SELECT m.id, {CONVERSATION}, q.id, q.last_activity_at, q.completed_at
+FROM {practice} q JOIN {membership} m ON m.user_id = q.user_id AND m.organisation_id = %s
+WHERE q.last_activity_at >= %s"""  # nosec B608: only table names and constants are interpolated
+    moment = connection.ops.adapt_datetimefield_value(since)
+    rows: dict[int, set] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organisation.pk, moment, moment, organisation.pk, moment])
+        for membership_id, kind, row_id, last, completed in cursor.fetchall():
+            rows.setdefault(membership_id, set()).add((kind, row_id, as_moment(last), as_moment(completed)))
+    return {membership_id: frozenset(written) for membership_id, written in rows.items()}
+
+
+def written_since(writes: frozenset, since: datetime) -> frozenset:
+    """The rows of `writes` (recent_writes) still written at or after `since`."""
+    return frozenset(w for w in writes if _written_since(w, since))
+
+
+def _written_since(write: tuple, since: datetime) -> bool:
+    kind, _id, last, completed = write  # as recent_writes' query selects them
+    return last >= since or (kind == MODULE and completed is not None and completed >= since)
 
 
 BEFORE = date.min  # the month key of every completion before the months counted
@@ -402,6 +422,8 @@ def _day(value) -> date | None:
 def as_moment(value) -> datetime | None:
     if isinstance(value, str):  # SQLite: UTC text
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if isinstance(value, datetime) and value.tzinfo is None:  # SQLite, a column it typed: UTC
+        return value.replace(tzinfo=UTC)
     return value
 
 

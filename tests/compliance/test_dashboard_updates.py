@@ -184,3 +184,48 @@ def test_the_data_version_moves_with_members_writes_and_not_with_others(
     assert len(set(versions[1:])) == 4  # each of the member's writes moved it
     clock.advance(hours=1)
     assert reports.organisation_data_version(org_a) != versions[-1]  # and so does the hour
+
+
+def test_only_the_members_whose_rows_changed_are_counted_again(varied, owner, monkeypatch, updates):  # noqa: F811
+    """Writes a moment ago are read again at each view (in case one committed late), but a
+    member whose rows are as the last view saw them is not counted again."""
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    recounted = []
+    real = reports.member_counts
+    monkeypatch.setattr(
+        reports,
+        "member_counts",
+        lambda **kw: recounted.append(kw.get("membership_ids")) or real(**kw),
+    )
+    clock.advance(minutes=5)
+    every_view(client, varied)
+    first = Lesson.objects.filter(module__slug="first-steps").first()
+    ids = {}
+    for name in ("Cy Never", "Bo Starter", "Gus Extended"):
+        clock.advance(seconds=5)
+        lesson_open(user=named(name), lesson=first)
+        ids[name] = varied.memberships.get(user=named(name)).pk
+        every_view(client, varied)
+    assert recounted == [None, [ids["Cy Never"]], [ids["Bo Starter"]], [ids["Gus Extended"]]]
+    assert updates == [True, True, True]
+
+
+def test_a_late_write_that_makes_a_row_older_is_seen(varied, owner, monkeypatch, updates):  # noqa: F811
+    """Bo opens a lesson (seen), then a slower request of Bo's, begun earlier, commits a
+    completed lesson that writes the same progress row with its earlier time."""
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(owner)
+    clock.advance(minutes=5)
+    every_view(client, varied)
+    lessons = list(Lesson.objects.filter(module__slug="first-steps"))
+    begun = clock.now + timedelta(seconds=2)
+    clock.advance(seconds=5)
+    lesson_open(user=named("Bo Starter"), lesson=lessons[0])
+    every_view(client, varied)
+    clock.now = begun
+    lesson_complete(user=named("Bo Starter"), lesson=lessons[-1])
+    clock.now = begun + timedelta(seconds=10)
+    lesson_open(user=named("Cy Never"), lesson=lessons[0])
+    assert every_view(client, varied) == afresh(client, varied)
+    assert updates == [True, True]

@@ -243,9 +243,10 @@ def practising_org(request, org_a, owner):
 
 
 # session, user, organisation with membership, groups, assignments (with their conversations),
-# the data version with the page's cells (1), then on a change the database's count: members'
-# counts with their module cells (the charts count those), group links, the page's cells
-DASHBOARD_QUERIES = 9
+# the data version with the page's cells (1), then on a change the members' recent progress rows,
+# the database's count: members' counts with their module cells (the charts count those), group
+# links, the page's cells
+DASHBOARD_QUERIES = 10
 DASHBOARD_QUERIES_CACHED = 6
 
 
