@@ -435,6 +435,12 @@ class DashboardCounts:
             writes=writes,
             plan_key=self.plan_key,
             _counts=counts,
+            # Pages shown in the last version in which no member moved are still right.
+            pages={
+                wanted: rows
+                for wanted, rows in self.pages.items()
+                if not any(row.membership_id in moved for row in rows)
+            },
         )
 
 
@@ -491,7 +497,7 @@ def dashboard_page(
     if guess is not None:
         filtered = _filtered(guess.members, group_id=group_id, status=status, search=search, sort=sort)
         page = Paginator(filtered, page_size).get_page(page_number)
-        shown = guess.pages.get((*wanted, page.number))
+        shown = _kept(guess, wanted, page)
     # A page already shown in this data version needs no cells (its rows were kept, as the
     # whole table was before); another page's cells come with the version, in the same query.
     version, cells = _version_and_cells(
@@ -533,9 +539,21 @@ def dashboard_page(
     _LATEST[organisation.pk] = key
     filtered = _filtered(data.members, group_id=group_id, status=status, search=search, sort=sort)
     page = Paginator(filtered, page_size).get_page(page_number)
-    shown = page_rows(organisation=organisation, plan=plan, members=list(page.object_list), now=now)
-    data.keep(wanted, page.number, shown)
+    shown = _kept(data, wanted, page)
+    if shown is None:
+        shown = page_rows(organisation=organisation, plan=plan, members=list(page.object_list), now=now)
+        data.keep(wanted, page.number, shown)
     return data, page, shown
+
+
+def _kept(data: DashboardCounts, wanted: tuple, page: Page) -> list[MemberRow] | None:
+    """The rows kept for this page, if it holds the same members: after an update, a page kept
+    from the version before (none of its members moved) may have been joined or left by a member
+    who did."""
+    shown = data.pages.get((*wanted, page.number))
+    if shown is not None and [r.membership_id for r in shown] == [m.membership_id for m in page.object_list]:
+        return shown
+    return None
 
 
 # --- CSV report -------------------------------------------------------------------------------
