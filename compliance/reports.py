@@ -64,6 +64,14 @@ class Summary:
     def percent(self) -> int:
         return int(100 * self.cells_completed / self.cells) if self.cells else 0
 
+    @classmethod
+    def of(cls, rows) -> "Summary":
+        """The summary of every member (MemberRow or MemberCounts) in `rows`."""
+        summary = cls()
+        for row in rows:
+            summary.add(row)
+        return summary
+
     def add(self, row: MemberRow, sign: int = 1) -> None:
         """Count a member (MemberRow or MemberCounts) in, or with sign -1 out again."""
         self.members += sign
@@ -203,10 +211,7 @@ def organisation_dashboard_data(*, organisation: Organisation, plan: Plan) -> Da
     data = _ROWS_CACHE.get(key)
     if data is None:
         rows = list(member_rows(organisation=organisation, plan=plan))
-        summary = Summary()
-        for row in rows:
-            summary.add(row)
-        data = DashboardData(rows=rows, summary=summary)
+        data = DashboardData(rows=rows, summary=Summary.of(rows))
         if len(_ROWS_CACHE) >= _ROWS_CACHE_SIZE:
             _ROWS_CACHE.pop(next(iter(_ROWS_CACHE)))
         _ROWS_CACHE[key] = data
@@ -517,13 +522,10 @@ def dashboard_page(
     if data is None:
         writes = recent_writes(organisation=organisation, since=now - CHANGE_MARGIN)
         members = member_counts(organisation=organisation, plan=plan, now=now)
-        summary = Summary()
-        for member in members:
-            summary.add(member)
         data = DashboardCounts(
             organisation=organisation,
             members=members,
-            summary=summary,
+            summary=Summary.of(members),
             version=version,
             counted_at=now,
             writes=writes,
