@@ -311,8 +311,12 @@ class ModuleStatus:
 
 
 def modules_with_lesson_counts() -> QuerySet[Module]:
-    return Module.objects.filter(is_active=True).annotate(
-        lesson_count=Count("lessons", filter=Q(lessons__is_active=True))
+    """Active modules in course order, each with `lesson_count`. The order is explicit: Django
+    leaves a model's default ordering out of a query that groups (this one counts lessons)."""
+    return (
+        Module.objects.filter(is_active=True)
+        .annotate(lesson_count=Count("lessons", filter=Q(lessons__is_active=True)))
+        .order_by("position", "slug")
     )
 
 
