@@ -118,12 +118,17 @@ SPANISH_HEAD = ("Primeros pasos", "La situación muestra un regalo secreto.")
 ENGLISH_HEAD = ("First steps", "The scenario shows a secret gift.")
 
 
+def _one_learner_per_language(spanish, english) -> dict:
+    """A signed-in client for a learner who reads Spanish and one who reads English."""
+    spanish.language, english.language = "es", "en"
+    spanish.save(update_fields=["language"])
+    english.save(update_fields=["language"])
+    return {"es": client_for(spanish), "en": client_for(english)}
+
+
 @pytest.mark.parametrize("first", ["en", "es"])
 def test_each_language_sees_its_own_words_after_the_other_was_shown(parent, outsider, first):
-    parent.language, outsider.language = "es", "en"
-    parent.save(update_fields=["language"])
-    outsider.save(update_fields=["language"])
-    learners = {"es": client_for(parent), "en": client_for(outsider)}
+    learners = _one_learner_per_language(parent, outsider)
     order = [first, "es" if first == "en" else "en"]
     for language in order * 2:
         page = learners[language].get(QUIZ).content.decode()
@@ -135,10 +140,7 @@ def test_each_language_sees_its_own_words_after_the_other_was_shown(parent, outs
 
 @pytest.mark.parametrize("first", ["en", "es"])
 def test_each_language_reads_its_own_result_after_the_other_was_shown(parent, outsider, first):
-    parent.language, outsider.language = "es", "en"
-    parent.save(update_fields=["language"])
-    outsider.save(update_fields=["language"])
-    learners = {"es": client_for(parent), "en": client_for(outsider)}
+    learners = _one_learner_per_language(parent, outsider)
     results = {
         language: client.post(QUIZ, form_data(client, draw=open_form(client))).url
         for language, client in learners.items()
