@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership, User
 from certificates.renewal import module_due_since, modules_due_since, retake_wait
 from certificates.services import certificate_issue_for_completion
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
 
 from .models import (
     Conversation,
@@ -59,20 +59,6 @@ from .translations import translated
 def get_module(slug: str) -> Module:
     """An active module; a retired (inactive) or unknown one is gone (404)."""
     return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
-
-
-def get_module_with_extras(slug: str) -> Module:
-    """An active module, as `get_module`, with what its page shows of the content beside the
-    lessons, in the same one query: its quiz (`hasattr(module, "quiz")` then asks nothing) and
-    `has_conversations`, whether it has any practice conversation."""
-    return get_object_or_404(
-        Module.objects.filter(is_active=True)
-        .select_related("quiz")
-        .annotate(
-            has_conversations=Exists(Conversation.objects.filter(is_active=True, module=OuterRef("pk")))
-        ),
-        slug=slug,
-    )
 
 
 def get_lesson(module: Module, slug: str) -> Lesson:
@@ -409,22 +395,112 @@ _ANY_LEARNER = -7_000_000_001
 _COMPILED: dict[tuple, tuple] = {}
 
 
-def _for_learner(user, build, *args) -> list:
-    """The rows of `build(user_id, *args)` (a queryset) for `user`, by raw(): its SQL is compiled
-    once per process for each database and `args`, with the stand-in id, then run with the
-    learner's. Building and compiling a query with subqueries costs the ORM several times what
-    the database takes to run it. raw() converts the model's own columns; the caller converts
-    what the query adds (`_converter`)."""
-    key = (connection.vendor, build.__qualname__, *args)
+def _for_learner(user, build, *args, names: tuple[str, ...] = ()) -> list:
+    """The rows of `build(user_id, *names, *args)` (a queryset) for `user`, by raw(): its SQL is
+    compiled once per process for each database and `args`, with stand-ins for the learner's id
+    and for `names` (strings a request supplies, such as a module's slug, which must not make a
+    compiled query of their own), then run with the real values. Building and compiling a query
+    with subqueries costs the ORM several times what the database takes to run it. raw()
+    converts the model's own columns; the caller converts what the query adds (`_converter`).
+    A visitor's id is None: every comparison with it is false, so they have no rows of their own."""
+    key = (connection.vendor, build.__qualname__, len(names), *args)
     found = _COMPILED.get(key)
     if found is None:
-        queryset = build(_ANY_LEARNER, *args)
+        stand_ins = [f"{_ANY_LEARNER}-{i}" for i in range(len(names))]
+        queryset = build(_ANY_LEARNER, *stand_ins, *args)
         sql, params = queryset.query.sql_with_params()
-        if _ANY_LEARNER not in params:
-            raise ValueError(f"{build.__qualname__} does not filter by its learner")
-        found = _COMPILED[key] = (queryset.model, sql, tuple(params))
-    model, sql, params = found
-    return list(model.objects.raw(sql, [user.pk if p == _ANY_LEARNER else p for p in params]))
+        for value in (_ANY_LEARNER, *stand_ins):
+            if value not in params:
+                raise ValueError(f"{build.__qualname__} does not filter by each of its variables")
+        found = _COMPILED[key] = (queryset.model, sql, tuple(params), tuple(stand_ins))
+    model, sql, params, stand_ins = found
+    values = {_ANY_LEARNER: user.pk, **dict(zip(stand_ins, names, strict=True))}
+    return list(model.objects.raw(sql, [values.get(p, p) if isinstance(p, int | str) else p for p in params]))
+
+
+def _module_page_state(user_id: int, slug: str) -> QuerySet[Module]:
+    """The active module `slug`, whole, with its quiz's pass mark (None without a quiz) and
+    `has_conversations`, and a version of
+    everything its page shows of the learner's own: how many of its active lessons they have
+    done and their newest such row, how many attempts at its quiz and the newest, the same for
+    their practice of its conversations (by last activity: every choice, replay and ending
+    moves it), and their progress row's completion and last activity. Rows are only added (ids only
+    grow) or removed (counts fall), so any change to what the page lists changes the version."""
+    done = LessonProgress.objects.filter(user=user_id, lesson__module=OuterRef("pk"), lesson__is_active=True)
+    attempts = Attempt.objects.filter(user=user_id, quiz__module=OuterRef("pk"))
+    practice = ConversationPractice.objects.filter(
+        user=user_id, conversation__module=OuterRef("pk"), conversation__is_active=True
+    )
+    progress = ModuleProgress.objects.filter(user=user_id, module=OuterRef("pk"))
+    return Module.objects.filter(is_active=True, slug=slug).annotate(
+        quiz_pass_mark=Subquery(Quiz.objects.filter(module=OuterRef("pk")).values("pass_mark")[:1]),
+        has_conversations=Exists(Conversation.objects.filter(is_active=True, module=OuterRef("pk"))),
+        done_count=_count(done),
+        done_newest=Subquery(done.order_by("-pk").values("pk")[:1]),
+        attempt_count=_count(attempts),
+        attempt_newest=Subquery(attempts.order_by("-pk").values("pk")[:1]),
+        practice_count=_count(practice),
+        practice_newest=Subquery(practice.order_by("-last_activity_at").values("last_activity_at")[:1]),
+        mine_completed_at=Subquery(progress.values("completed_at")[:1]),
+        mine_last_activity_at=Subquery(progress.values("last_activity_at")[:1]),
+    )
+
+
+def get_module_page(slug: str, *, user) -> Module:
+    """The active module `slug` for its page (else 404), with `has_quiz`, `quiz_pass_mark`,
+    `has_conversations`, the learner's `completed_at`, `last_activity_at` and `renewal_due`, and
+    `page_version`: a tuple that changes whenever anything the page shows could for this learner
+    (the module's content version, the learner's version of it from `_module_page_state`, and
+    whether the module is due again), and that names the learner, so no two learners share it.
+    One query, compiled once per process; two or three more for a completed module (the
+    due-again check)."""
+    found = _for_learner(user, _module_page_state, names=(slug,))
+    if not found:
+        raise Http404("No such module.")
+    module = found[0]
+    when = _converter(ModuleProgress._meta.get_field("completed_at"))
+    module.has_quiz = module.quiz_pass_mark is not None
+    module.has_conversations = bool(module.has_conversations)
+    module.completed_at = when(module.mine_completed_at)
+    module.last_activity_at = when(module.mine_last_activity_at)
+    module.renewal_due = module.completed_at is not None and bool(
+        modules_due_since(user=user, completions={module.pk: module.completed_at})
+    )
+    module.page_version = (
+        user.pk,
+        module.pk,
+        module.content_hash,
+        module.updated_at,
+        module.has_quiz,
+        module.has_conversations,
+        module.done_count,
+        module.done_newest,
+        module.attempt_count,
+        module.attempt_newest,
+        module.practice_count,
+        str(module.practice_newest),
+        module.completed_at,
+        module.last_activity_at is not None,  # started: the page shows no time of it
+        module.renewal_due,
+    )
+    return module
+
+
+def module_page_status(module: Module, *, lessons_done: int, attempts: list[Attempt]) -> ModuleStatus:
+    """The learner's status in a module from `get_module_page` (`lesson_count` set), with its
+    lessons done and `attempts_for`'s list: no query."""
+    count, best, passed = attempt_totals(module, attempts).get(module.pk, (0, None, False))
+    return ModuleStatus(
+        module=module,
+        lessons_total=module.lesson_count,
+        lessons_done=lessons_done,
+        attempts=count,
+        best_score=best,
+        passed=passed,
+        completed_at=module.completed_at,
+        last_activity_at=module.last_activity_at,
+        renewal_due=module.renewal_due,
+    )
 
 
 def _converter(field):

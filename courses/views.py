@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,23 +36,24 @@ from .practice import (
 from .services import (
     ATTEMPTS_SHOWN,
     active_lessons_marking_done,
-    attempt_totals,
     attempts_for,
     get_handout,
     get_lesson,
     get_lesson_in_its_module,
     get_module,
-    get_module_with_extras,
+    get_module_page,
     get_page,
     learner_progress,
     lesson_complete,
     lesson_open,
+    module_page_status,
     module_statuses,
     modules_with_lesson_counts,
     next_step_url,
     practice_list,
     recent_status,
 )
+from .templatetags.fragments import get_or_render
 from .translations import localize, translated
 
 
@@ -95,7 +97,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    module = get_module_with_extras(slug)
+    """The module page. Its body is kept per process under the learner's version of the module
+    (`get_module_page`), so a repeat view is one query and the body is built only after something
+    it shows has changed: no query below runs on a hit."""
+    module = get_module_page(slug, user=request.user)
+    localize(module)
+    show_all = request.GET.get("attempts") == "all"
+    key = ("module-page", translation.get_language(), timezone.get_current_timezone_name(), show_all)
+    body = get_or_render(
+        (*key, *module.page_version),
+        lambda: render_to_string(
+            "courses/module_body.html", _module_context(request, module, show_all), request=request
+        ),
+    )
+    return render(request, "courses/module.html", {"module": module, "body": mark_safe(body)})  # nosec B308: rendered by the engine
+
+
+def _module_context(request: HttpRequest, module, show_all: bool) -> dict:
     lessons = list(
         active_lessons_marking_done(module, user=request.user).only(
             "slug", "title", "minutes", "position", "module_id", "translations"
@@ -104,20 +122,14 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     translated = localize(module, *lessons)
     module.lesson_count = len(lessons)
     done = {lesson.pk for lesson in lessons if lesson.done}
-    show_all = request.GET.get("attempts") == "all"
     attempts = attempts_for(user=request.user, module=module, limit=None if show_all else ATTEMPTS_SHOWN)
-    status = module_statuses(
-        user=request.user,
-        modules=[module],
-        lessons_done={module.pk: len(done)},
-        attempts=attempt_totals(module, attempts),
-    )[module.pk]
-    context = {
+    status = module_page_status(module, lessons_done=len(done), attempts=attempts)
+    return {
         "module": module,
         "lessons": lessons,
         "done": done,
         "status": status,
-        "has_quiz": hasattr(module, "quiz"),
+        "has_quiz": module.has_quiz,
         "untranslated": not translated,
         # Lazy: read only when the page's cached fragment has to be rendered again.
         "handouts": module.handouts.filter(is_active=True).only("slug", "title", "audience", "translations"),
@@ -141,7 +153,6 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "attempts_shown": ATTEMPTS_SHOWN,
     }
-    return render(request, "courses/module.html", context)
 
 
 def _later_url(request: HttpRequest) -> str:

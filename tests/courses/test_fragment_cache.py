@@ -134,3 +134,54 @@ def test_two_learners_on_one_module_page_each_see_their_own_progress_and_attempt
         for attempt in Attempt.objects.all():
             assert (attempt.get_absolute_url() in page) == (attempt in attempts)
         assert ("status-completed" in page) == practised
+
+
+@pytest.mark.usefixtures("course")
+def test_a_learners_module_page_follows_each_change_they_make(parent):
+    """The module page's body is kept per learner version (courses.services.get_module_page):
+    viewed between every kind of change the learner can make, it shows each at once."""
+    from tests.steps import practise, take_quiz
+
+    client = client_for(parent)
+    module = reverse("courses:module", args=["first-steps"])
+
+    def page(url=module) -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    first = page()
+    assert 'value="0"' in first and "Start" in first and "Your attempts" not in first
+    lessons = list(Lesson.objects.filter(module__slug="first-steps").order_by("position"))
+    client.get(lessons[0].get_absolute_url())  # opening a lesson starts the module
+    assert "Continue" in page() and 'value="0"' in page()
+    lesson_complete(user=parent, lesson=lessons[0])
+    assert page().count('<span class="badge text-bg-success">') == 1
+    failed = take_quiz(parent, "first-steps", right=False)
+    shown = page()
+    assert failed.get_absolute_url() in shown and "Not passed yet" in shown
+    practise(parent, "first-talk")
+    assert "status-completed" in page()
+    for lesson in lessons[1:]:
+        lesson_complete(user=parent, lesson=lesson)
+    passed = take_quiz(parent, "first-steps", right=True)
+    shown = page()
+    assert passed.get_absolute_url() in shown and "You completed this module" in shown
+    for _ in range(10):
+        take_quiz(parent, "first-steps", right=False)
+    shown = page()
+    assert shown.count('class="attempt-link"') == 10 and "Show all 12 attempts" in shown
+    assert page(module + "?attempts=all").count('class="attempt-link"') == 12
+    assert page().count('class="attempt-link"') == 10
+
+
+@pytest.mark.usefixtures("course")
+def test_a_forged_module_slug_is_404_and_compiles_nothing_new(parent):
+    from courses import services
+
+    client = client_for(parent)
+    assert client.get(reverse("courses:module", args=["first-steps"])).status_code == 200
+    compiled = len(services._COMPILED)
+    for slug in ("no-such-module", "x" * 200, "first-steps-"):
+        assert client.get(reverse("courses:module", args=[slug])).status_code == 404
+    assert len(services._COMPILED) == compiled

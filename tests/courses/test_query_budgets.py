@@ -27,14 +27,15 @@ BUDGETS = {
     # with each last lesson's title, which also gives the recent module(1)
     # + tracks(1) + track modules(1) + assignments from organisations(1)
     "home": 9,
-    # session, user + module with its quiz and whether it has conversations(1)
+    # session, user + module with its quiz's pass mark, whether it has conversations, and the
+    # learner's version of it: lessons done, attempts, practice, progress row (1)
     # + lessons, each marked done or not(1) + the latest attempts, for their reviews, each with
-    # the totals over all of them(1) + module progress(1: the other 2 status queries are read from
-    # the lessons and attempts) + practice conversations with the learner's practice(1: only for a
-    # module with conversations) + the module's handouts(1: only while the page's fragment is
-    # rendered; "module_again" is the same learner's next view, served from it)
-    "module": 8,
-    "module_again": 7,
+    # the totals over all of them(1) + practice conversations with the learner's practice(1:
+    # only for a module with conversations) + the module's handouts(1: only while that fragment
+    # is rendered). "module_again" is the same learner's next view: its body is kept under the
+    # learner's version of the module, so only the first query runs.
+    "module": 7,
+    "module_again": 3,
     # session, user + the module's lessons, each marked done or not, with their module(1)
     # + last lesson opened (one UPDATE) + sources(1) and the lesson's body(1), both only while the
     # page's fragment is rendered ("lesson_again" is the same learner's next view, served from
