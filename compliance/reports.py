@@ -138,7 +138,7 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return (organisation.pk, *(str(v) for v in row), now.strftime("%Y-%m-%d %H"))
+    return _version(organisation, row, now)
 
 
 def _data_version_sql(organisation: Organisation, now) -> tuple[str, list]:
@@ -188,6 +188,12 @@ FROM {t["organisation"]} o WHERE o.id = %s"""  # nosec B608: only table names an
 
 # The version's columns (_data_version_sql), then the hour.
 VERSION_COLUMNS = 12
+
+
+def _version(organisation: Organisation, row, now) -> tuple:
+    """The data version from a row that starts with _data_version_sql's columns."""
+    return (organisation.pk, *(str(v) for v in row[:VERSION_COLUMNS]), now.strftime("%Y-%m-%d %H"))
+
 
 # Each organisation's plan by (organisation, last audit event, course content version), per
 # process: reading it was about 12 of a refresh's 28 ms of CPU (docs/performance.md), and it
@@ -531,7 +537,7 @@ def _version_and_cells(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    version = (organisation.pk, *(str(v) for v in rows[0][:VERSION_COLUMNS]), now.strftime("%Y-%m-%d %H"))
+    version = _version(organisation, rows[0], now)
     return version, [
         row[VERSION_COLUMNS:]
         for row in rows
