@@ -311,6 +311,7 @@ class AuditEvent(models.Model):
         GROUP_CHANGE = "group_change", _("Changed a group")
         ASSIGNMENT_CREATE = "assignment_create", _("Assigned")
         ASSIGNMENT_DELETE = "assignment_delete", _("Removed an assignment")
+        ASSIGNMENT_UPDATE = "assignment_update", _("Changed an assignment")
         ASSIGNMENT_EXTEND = "assignment_extend", _("Extended a due date")
         REMIND = "remind", _("Sent reminders")
         EXPORT = "export", _("Exported the report")

@@ -5,6 +5,7 @@ quiz questions most often answered wrong (aggregates only: never one member's an
 Each runs a fixed number of queries whatever the number of members (tests pin them)."""
 
 import csv
+import threading
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
-from courses.models import Conversation, ConversationPractice, Module, ModuleProgress
+from courses.models import Conversation, ConversationPractice, Module, ModuleProgress, TrackModule
 from courses.translations import translated
 from quizzes.services import most_missed_questions
 
@@ -36,7 +37,18 @@ from .sqlstatus import (
     recent_writes,
     written_since,
 )
-from .status import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, Cell, MemberRow, Plan, Status, member_rows
+from .status import (
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    OVERDUE,
+    Cell,
+    MemberRow,
+    Plan,
+    Status,
+    member_rows,
+    organisation_plan,
+)
 
 # --- Dashboard --------------------------------------------------------------------------------
 
@@ -119,20 +131,21 @@ def organisation_data_version(organisation: Organisation) -> tuple:
     """Changes whenever a dashboard cell could: any member's progress (ModuleProgress is touched
     by every lesson, attempt and completion; ConversationPractice by every practice choice), any
     admin change (each writes an audit event), the validity period, the member count (accounts
-    deleted without an audit event), and the hour (due dates and validity periods pass with
-    time). One query."""
+    deleted without an audit event), the course content (`_data_version_sql`) and the hour (due
+    dates and validity periods pass with time). One query."""
     now = timezone.now()
     sql, params = _data_version_sql(organisation, now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return (organisation.pk, *(str(v) for v in row), now.strftime("%Y-%m-%d %H"))
+    return _version(organisation, row, now)
 
 
 def _data_version_sql(organisation: Organisation, now) -> tuple[str, list]:
     """The organisation's last audit event, member count, its members' latest progress,
     completion and practice written since the start of the previous hour, and its validity
-    period. The version holds the hour, so an older write cannot be newer than counts made
+    period; then the course content's version (see `plan_of`: six lookups in tables of a few
+    dozen rows). The version holds the hour, so an older write cannot be newer than counts made
     within it, and each latest write is one step down an index (moduleprogress_last_write,
     moduleprogress_last_done, practice_last_write) however many members there are. Written as
     SQL: read on every dashboard view, the ORM took several times longer to build it than the
@@ -146,6 +159,9 @@ def _data_version_sql(organisation: Organisation, now) -> tuple[str, list]:
         "audit": AuditEvent._meta.db_table,
         "progress": ModuleProgress._meta.db_table,
         "practice": ConversationPractice._meta.db_table,
+        "module": Module._meta.db_table,
+        "conversation": Conversation._meta.db_table,
+        "track_module": TrackModule._meta.db_table,
     }
     members = f"SELECT user_id FROM {t['membership']} WHERE organisation_id = %s"  # nosec B608: a table name
 
@@ -161,10 +177,52 @@ SELECT (SELECT id FROM {t["audit"]} WHERE organisation_id = o.id ORDER BY id DES
        {latest(t["progress"], "last_activity_at")},
        {latest(t["progress"], "completed_at")},
        {latest(t["practice"], "last_activity_at")},
-       o.certificate_validity_months
+       o.certificate_validity_months,
+       (SELECT MAX(updated_at) FROM {t["module"]}), (SELECT COUNT(*) FROM {t["module"]}),
+       (SELECT MAX(updated_at) FROM {t["conversation"]}), (SELECT COUNT(*) FROM {t["conversation"]}),
+       (SELECT MAX(id) FROM {t["track_module"]}), (SELECT COUNT(*) FROM {t["track_module"]})
 FROM {t["organisation"]} o WHERE o.id = %s"""  # nosec B608: only table names and %s placeholders are interpolated
     pk = organisation.pk
     return sql, [pk, since, pk, since, pk, since, pk]
+
+
+# The version's columns (_data_version_sql), then the hour.
+VERSION_COLUMNS = 12
+
+
+def _version(organisation: Organisation, row, now) -> tuple:
+    """The data version from a row that starts with _data_version_sql's columns."""
+    return (organisation.pk, *(str(v) for v in row[:VERSION_COLUMNS]), now.strftime("%Y-%m-%d %H"))
+
+
+# Each organisation's plan by (organisation, last audit event, course content version), per
+# process: reading it was about 12 of a refresh's 28 ms of CPU (docs/performance.md), and it
+# changes only when an admin changes assignments or groups (each writes an audit event, the
+# Django admin's assignment changes too) or `load_content` runs. A load saves every module
+# (updated_at; retired ones are stamped too) and conversation and recreates every track's modules
+# (new ids) in one transaction, so the maxima and counts of those tables move with any change to
+# titles, positions, retirements or a track's modules (tests/compliance/test_plan_cache.py);
+# tracks themselves reach the plan only through their modules. A kept plan is shared by every
+# request and language: its rows are only ever read (`translated`, never `localize`). Gunicorn's
+# workers are sync; the lock keeps it sound under threads all the same.
+_PLANS: dict[tuple, Plan] = {}
+_PLANS_SIZE = 16
+_PLANS_LOCK = threading.Lock()
+
+
+def plan_of(organisation: Organisation, version: tuple) -> Plan:
+    """The organisation's plan (status.organisation_plan) as of `version`
+    (organisation_data_version): two queries the first time, none after."""
+    key = (organisation.pk, version[1], *version[7:-1])
+    with _PLANS_LOCK:
+        plan = _PLANS.get(key)
+    if plan is None:
+        plan = organisation_plan(organisation)
+        with _PLANS_LOCK:
+            if len(_PLANS) >= _PLANS_SIZE:
+                _PLANS.pop(next(iter(_PLANS)))
+            _PLANS[key] = plan
+    return plan
 
 
 @dataclass
@@ -368,6 +426,7 @@ class DashboardCounts:
     # their counts: a write committed in between shows as a change at the next view.
     writes: dict = field(default_factory=dict)
     plan_key: tuple = ()
+    plan: Plan | None = None  # the plan counted with (plan_of)
     _counts: dict = field(default_factory=dict)
     # Pages shown in this version: (group, status, search, sort, page number) -> full rows.
     pages: dict = field(default_factory=dict)
@@ -394,7 +453,7 @@ class DashboardCounts:
         return plan_key == self.plan_key and (version[:3], version[6:]) == (
             self.version[:3],
             self.version[6:],
-        )
+        )  # from 6: the validity period, the content and the hour
 
     def updated(self, *, plan: Plan, version: tuple, now: datetime) -> "DashboardCounts | None":
         """These counts with the members whose progress rows changed since they were read
@@ -439,6 +498,7 @@ class DashboardCounts:
             counted_at=now,
             writes=writes,
             plan_key=self.plan_key,
+            plan=plan,
             _counts=counts,
             # Pages shown in the last version in which no member moved are still right.
             pages={
@@ -458,12 +518,16 @@ def _copied(counts: tuple[dict, dict, dict]) -> tuple[dict, dict, dict]:
     )
 
 
-def _version_and_cells(organisation: Organisation, plan: Plan, members: list[MemberCounts] | None, now):
+def _version_and_cells(
+    organisation: Organisation, plan: Plan | None, members: list[MemberCounts] | None, now
+):
     """The data version (as organisation_data_version) and, when `members` are given, their cells
-    (sqlstatus.page_cells_sql rows), in one query."""
+    under `plan` (sqlstatus.page_cells_sql rows), in one query."""
     version_sql, version_params = _data_version_sql(organisation, now)
-    cells_sql, cells_params = page_cells_sql(
-        organisation=organisation, plan=plan, members=members or [], now=now
+    cells_sql, cells_params = (
+        page_cells_sql(organisation=organisation, plan=plan, members=members, now=now)
+        if plan is not None and members
+        else ("", [])
     )
     if cells_sql:
         sql = f"SELECT v.*, c.* FROM ({version_sql}) v LEFT JOIN ({cells_sql}) c ON 1 = 1"  # nosec B608: two parametrised queries
@@ -473,14 +537,17 @@ def _version_and_cells(organisation: Organisation, plan: Plan, members: list[Mem
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    version = (organisation.pk, *(str(v) for v in rows[0][:6]), now.strftime("%Y-%m-%d %H"))
-    return version, [row[6:] for row in rows if len(row) > 6 and row[6] is not None]
+    version = _version(organisation, rows[0], now)
+    return version, [
+        row[VERSION_COLUMNS:]
+        for row in rows
+        if len(row) > VERSION_COLUMNS and row[VERSION_COLUMNS] is not None
+    ]
 
 
 def dashboard_page(
     *,
     organisation: Organisation,
-    plan: Plan,
     group_id: int | None,
     status: str,
     search: str,
@@ -488,14 +555,14 @@ def dashboard_page(
     page_number,
     page_size: int,
 ) -> tuple[DashboardCounts, Page, list[MemberRow]]:
-    """The dashboard's counts, the page of members that pass the filters, and that page's full
-    rows (every cell by the Python rule). A refresh of unchanged data is one query (with the
-    page's cells unless that page was shown in this version already). After members' progress
-    moved, three more (who moved, their cells, the page's cells); after any other change, four
-    (every member's cells, the members, their groups, the page's cells): each a fixed number
-    whatever the number of members."""
+    """The dashboard's counts (with the plan they were counted with: `data.plan`), the page of
+    members that pass the filters, and that page's full rows (every cell by the Python rule). A
+    refresh of unchanged data is one query (with the page's cells, under the latest counts' plan,
+    unless that page was shown in this version already). After members' progress moved, three
+    more (who moved, their cells, the page's cells); after any other change, four (every member's
+    cells, the members, their groups, the page's cells), and two for the plan if assignments or
+    the course changed: each a fixed number whatever the number of members."""
     now = timezone.now()
-    plan_key = tuple((a.pk, a.due_date) for a in plan.assignments)
     guess = _COUNTS_CACHE.get(_LATEST.get(organisation.pk, ()))
     page = shown = None
     wanted = (group_id, status, search, sort)
@@ -506,11 +573,19 @@ def dashboard_page(
     # A page already shown in this data version needs no cells (its rows were kept, as the
     # whole table was before); another page's cells come with the version, in the same query.
     version, cells = _version_and_cells(
-        organisation, plan, list(page.object_list) if page and not shown else None, now
+        organisation,
+        guess.plan if guess else None,
+        list(page.object_list) if page and not shown else None,
+        now,
     )
+    plan = plan_of(organisation, version)
+    plan_key = tuple((a.pk, a.due_date) for a in plan.assignments)
     key = (version, plan_key)
     data = _COUNTS_CACHE.get(key)
     if data is not None and data is guess:
+        # The same version: the same last audit event and content, so guess.plan (which the
+        # cells were read under) is this version's plan.
+        plan = data.plan
         if shown is None:
             shown = page_rows(
                 organisation=organisation, plan=plan, members=list(page.object_list), now=now, cells=cells
@@ -530,6 +605,7 @@ def dashboard_page(
             counted_at=now,
             writes=writes,
             plan_key=plan_key,
+            plan=plan,
         )
     if key not in _COUNTS_CACHE:
         # Only the latest version of an organisation's counts is worth keeping.

@@ -75,6 +75,14 @@ def _ranges_sql(column: str, ranges, params: list) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
+def _only(membership_ids: list[int] | None) -> tuple[str, list]:
+    """The condition (on memberships `m`) that keeps only `membership_ids`, with its parameters;
+    none when they are not given (every member)."""
+    if membership_ids is None:
+        return "", []
+    return "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")", list(membership_ids)
+
+
 def cells_sql(
     *,
     organisation_id: int,
@@ -107,10 +115,7 @@ def cells_sql(
     values = ", ".join("(%s, %s, %s)" for _p in pairs)
     for pair in pairs:
         params.extend(pair)
-    only, only_params = "", []
-    if membership_ids is not None:
-        only = "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")"
-        only_params = list(membership_ids)
+    only, only_params = _only(membership_ids)
     target = Assignment.Target
     params += [organisation_id, *only_params, organisation_id, target.EVERYONE]
     params += [organisation_id, target.GROUP, organisation_id, target.MEMBERS]
@@ -281,10 +286,7 @@ LEFT JOIN (
         )
     else:
         counted, columns = "", "0, 0, 0, 0, 0, 0, '', ''"
-    only, only_params = "", []
-    if membership_ids is not None:
-        only = "AND m.id IN (" + (", ".join("%s" for _m in membership_ids) or "NULL") + ")"
-        only_params = list(membership_ids)
+    only, only_params = _only(membership_ids)
     sql = f"""
 SELECT m.id, m.key, m.user_id, u.name, u.email, m.role, u.language, {columns}
 FROM {membership} m JOIN {user} u ON u.id = m.user_id {counted}

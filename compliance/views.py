@@ -149,10 +149,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("group") and not filters.get("group"):
         raise Http404  # a group of another organisation, or none at all
     group = filters.get("group")
-    plan = organisation_plan(organisation)
     data, page, page_rows = dashboard_page(
         organisation=organisation,
-        plan=plan,
         group_id=group.pk if group else None,
         status=filters.get("status", ""),
         search=filters.get("q", ""),
@@ -160,6 +158,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         page_number=request.GET.get("page"),
         page_size=PAGE_SIZE,
     )
+    plan = data.plan
     columns = [
         [row.cells.get(m.pk) for m in plan.modules] + [row.practice.get(c.pk) for c in plan.conversations]
         for row in page_rows

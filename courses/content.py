@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from quizzes.content import parse_quiz, parse_quiz_translation, quiz_upsert
 
@@ -579,7 +579,10 @@ def course_load(*, root: Path) -> LoadReport:
         )
         report.modules += 1
         report.lessons += len(parsed.lessons)
-    Module.objects.exclude(pk__in=seen_modules).update(is_active=False)
+    # update() skips auto_now: a module retired now says so, as versions read from updated_at need.
+    Module.objects.filter(is_active=True).exclude(pk__in=seen_modules).update(
+        is_active=False, updated_at=timezone.now()
+    )
 
     modules_by_slug = {m.slug: m for m in Module.objects.filter(pk__in=seen_modules)}
     seen_tracks = []
@@ -688,5 +691,7 @@ def conversations_upsert(*, parsed: list[ParsedConversation], modules: dict[str,
             },
         )
         seen.append(conversation.pk)
-    Conversation.objects.exclude(pk__in=seen).update(is_active=False)
+    Conversation.objects.filter(is_active=True).exclude(pk__in=seen).update(
+        is_active=False, updated_at=timezone.now()
+    )
     return len(seen)

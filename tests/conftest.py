@@ -57,9 +57,10 @@ def _fresh_rate_limits():
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_cache():
     # Rolled-back test transactions can reuse ids; never let one test see another's rows.
-    from compliance.reports import _COUNTS_CACHE, _LATEST, _ROWS_CACHE
+    from compliance.reports import _COUNTS_CACHE, _LATEST, _PLANS, _ROWS_CACHE
 
     _ROWS_CACHE.clear()
+    _PLANS.clear()
     _COUNTS_CACHE.clear()
     _LATEST.clear()
 

@@ -182,14 +182,16 @@ def sized_org(org_a, owner, request):
 
 SIZES = [pytest.param(10, id="10-members"), pytest.param(2000, id="2000-members")]
 
-# session, user, organisation with membership, groups, assignments, track modules, the data
-# version with the page's cells (1), then on a change: the members' recent progress rows (to tell
-# later who moved), the database's count (compliance/sqlstatus.py) of members' cells with their
-# module cells (the charts count those), group links, the page's cells. When only members'
-# progress moved: their recent progress rows, the moved members' counts, the page's cells.
+# session, user, organisation with membership, groups, the data version with the page's cells
+# (1), then on a change of assignments or content: assignments, track modules (the plan is kept
+# per process, compliance.reports.plan_of), then on any change but progress: the members' recent
+# progress rows (to tell later who moved), the database's count (compliance/sqlstatus.py) of
+# members' cells with their module cells (the charts count those), group links, the page's
+# cells. When only members' progress moved: their recent progress rows, the moved members'
+# counts, the page's cells.
 DASHBOARD_QUERIES = 11
-DASHBOARD_QUERIES_CACHED = 7
-DASHBOARD_QUERIES_UPDATED = 10
+DASHBOARD_QUERIES_CACHED = 5
+DASHBOARD_QUERIES_UPDATED = 8
 
 
 @pytest.mark.parametrize("sized_org", SIZES, indirect=True)
