@@ -8,7 +8,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -69,15 +69,25 @@ def get_lesson(module: Module, slug: str) -> Lesson:
 def get_lesson_in_its_module(module_slug: str, lesson_slug: str, *, user) -> tuple[Lesson, list[Lesson]]:
     """An active lesson of an active module, with its module, and the module's active lessons in
     order (the lesson among them), each with `done` as `active_lessons_marking_done` marks it
-    (`user` only marks them: what is found is the same for everyone): one query, else 404. The
+    (`user` only marks them: what is found is the same for everyone), and for a signed-in
+    learner `opened_at`, when they last opened it if it is the one they opened last in its module
+    (else None), for `lesson_open`: one query, else 404. The
     lessons' bodies are left out (deferred): a page that shows the lesson's own reads it then,
     with one query, and a page served from its cached fragment not at all."""
-    lessons = list(
-        _marking_done(
-            Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
-            user=user,
+    lessons = _marking_done(
+        Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
+        user=user,
+    )
+    if user.is_authenticated:
+        lessons = lessons.annotate(
+            opened_at=Subquery(
+                ModuleProgress.objects.filter(
+                    user=user, module=OuterRef("module_id"), last_lesson=OuterRef("pk")
+                ).values("last_activity_at")[:1]
+            )
         )
-        .select_related("module")
+    lessons = list(
+        lessons.select_related("module")
         .order_by("position")
         .defer("body_markdown", "body_html", "discussion")
     )
@@ -116,9 +126,18 @@ def get_page(slug: str) -> Page:
 # --- Writes -----------------------------------------------------------------------------------
 
 
-def lesson_open(*, user, lesson: Lesson) -> None:
+# A lesson opened again within this time of its last opening is not stamped again.
+LESSON_OPEN_RESTAMP = timedelta(minutes=1)
+
+
+def lesson_open(*, user, lesson: Lesson, opened_at: datetime | None = None) -> None:
     """Remember the last lesson the learner opened in its module. Runs on every lesson view, so
-    it is one UPDATE in the common case (an insert only the first time).
+    it is one UPDATE in the common case (an insert only the first time), and none when the page
+    knows (`opened_at`, from `get_lesson_in_its_module`) that this lesson is already the module's
+    last one opened, less than LESSON_OPEN_RESTAMP ago: a reload, or a return within the minute,
+    changes nothing anyone is shown (module and dashboard pages show the day, and whether a
+    module was started), so it writes nothing. "Continue where you left off" can then be up to a
+    minute behind when two modules are opened in turn within one.
 
     On PostgreSQL, called outside a transaction (as views are: no ATOMIC_REQUESTS), that UPDATE
     commits asynchronously (`synchronous_commit` off for its own transaction only): the view does not wait for the write-ahead log to reach the disk, which
@@ -127,6 +146,8 @@ def lesson_open(*, user, lesson: Lesson) -> None:
     the last fraction of a second of these "last lesson opened" marks, never any progress (lesson
     completions, attempts, certificates stay synchronous)."""
     now = timezone.now()
+    if opened_at is not None and now - LESSON_OPEN_RESTAMP < opened_at <= now:
+        return
     rows = ModuleProgress.objects.filter(user=user, module_id=lesson.module_id)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Its own transaction, so that SET LOCAL covers this UPDATE and nothing else.

@@ -173,7 +173,7 @@ def lesson_detail(request: HttpRequest, slug: str, lesson_slug: str) -> HttpResp
     translated = localize(module, *lessons)
     index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
     if request.user.is_authenticated:
-        lesson_open(user=request.user, lesson=lesson)
+        lesson_open(user=request.user, lesson=lesson, opened_at=lesson.opened_at)
     done_ids = {item.pk for item in lessons if item.done}
     following = lessons[index + 1] if index + 1 < len(lessons) else None
     context = {

@@ -1,6 +1,7 @@
 """The progress rules of ARCHITECTURE.md, through the services."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -52,6 +53,35 @@ def test_opening_a_lesson_remembers_it(parent):
     statuses = module_statuses(user=parent, modules=list(modules_with_lesson_counts()))
     recent = recent_status(statuses)
     assert recent.module.slug == "first-steps" and recent.last_lesson_title == "Warning signs"
+
+
+def test_a_lesson_opened_again_within_a_minute_is_not_stamped_again(parent, monkeypatch):
+    """The lesson page's one write is skipped when it would change nothing shown: the same
+    lesson, already the module's last opened, less than a minute ago. Another lesson, or the
+    same one a minute later, is stamped as before."""
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    clock = Clock(monkeypatch, timezone.now())
+    client = client_for(parent)
+    signs, intro = (reverse("courses:lesson", args=["first-steps", slug]) for slug in ("signs", "intro"))
+
+    def stamp():
+        progress = ModuleProgress.objects.get(user=parent, module__slug="first-steps")
+        return progress.last_lesson.slug, progress.last_activity_at
+
+    assert client.get(signs).status_code == 200
+    first = stamp()
+    assert first[0] == "signs"
+    clock.advance(seconds=40)
+    client.get(signs)
+    assert stamp() == first
+    client.get(intro)
+    assert stamp() == ("intro", first[1] + timedelta(seconds=40))
+    clock.advance(seconds=61)
+    client.get(intro)
+    assert stamp() == ("intro", first[1] + timedelta(seconds=101))
 
 
 def test_the_recent_module_is_the_unfinished_one_touched_last_with_its_lesson_in_the_readers_language(
