@@ -37,6 +37,7 @@ from certificates.renewal import module_due_since, modules_due_since, retake_wai
 from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt, Quiz
 
+from .compiled import converter, for_learner, named
 from .models import (
     Conversation,
     ConversationPractice,
@@ -57,8 +58,16 @@ from .translations import translated
 
 
 def get_module(slug: str) -> Module:
-    """An active module; a retired (inactive) or unknown one is gone (404)."""
-    return get_object_or_404(Module.objects.filter(is_active=True), slug=slug)
+    """An active module; a retired (inactive) or unknown one is gone (404). One query, compiled
+    once per process (most pages of a module start with it)."""
+    found = named(_active_module, slug)
+    if not found:
+        raise Http404("No such module.")
+    return found[0]
+
+
+def _active_module(slug: str) -> QuerySet[Module]:
+    return Module.objects.filter(is_active=True, slug=slug)
 
 
 def get_lesson(module: Module, slug: str) -> Lesson:
@@ -410,35 +419,6 @@ def module_statuses_for_learner(*, user) -> dict[int, ModuleStatus]:
     return learner_progress(user=user).statuses
 
 
-# A stand-in learner id: a learner's query is compiled once with this in place of their id, then
-# run with each learner's (`_for_learner`).
-_ANY_LEARNER = -7_000_000_001
-_COMPILED: dict[tuple, tuple] = {}
-
-
-def _for_learner(user, build, *args, names: tuple[str, ...] = ()) -> list:
-    """The rows of `build(user_id, *names, *args)` (a queryset) for `user`, by raw(): its SQL is
-    compiled once per process for each database and `args`, with stand-ins for the learner's id
-    and for `names` (strings a request supplies, such as a module's slug, which must not make a
-    compiled query of their own), then run with the real values. Building and compiling a query
-    with subqueries costs the ORM several times what the database takes to run it. raw()
-    converts the model's own columns; the caller converts what the query adds (`_converter`).
-    A visitor's id is None: every comparison with it is false, so they have no rows of their own."""
-    key = (connection.vendor, build.__qualname__, len(names), *args)
-    found = _COMPILED.get(key)
-    if found is None:
-        stand_ins = [f"{_ANY_LEARNER}-{i}" for i in range(len(names))]
-        queryset = build(_ANY_LEARNER, *stand_ins, *args)
-        sql, params = queryset.query.sql_with_params()
-        for value in (_ANY_LEARNER, *stand_ins):
-            if value not in params:
-                raise ValueError(f"{build.__qualname__} does not filter by each of its variables")
-        found = _COMPILED[key] = (queryset.model, sql, tuple(params), tuple(stand_ins))
-    model, sql, params, stand_ins = found
-    values = {_ANY_LEARNER: user.pk, **dict(zip(stand_ins, names, strict=True))}
-    return list(model.objects.raw(sql, [values.get(p, p) if isinstance(p, int | str) else p for p in params]))
-
-
 def _module_page_state(user_id: int, slug: str) -> QuerySet[Module]:
     """The active module `slug`, whole, with its quiz's pass mark (None without a quiz) and
     `has_conversations`, and a version of
@@ -475,11 +455,11 @@ def get_module_page(slug: str, *, user) -> Module:
     whether the module is due again), and that names the learner, so no two learners share it.
     One query, compiled once per process; two or three more for a completed module (the
     due-again check)."""
-    found = _for_learner(user, _module_page_state, names=(slug,))
+    found = for_learner(user, _module_page_state, names=(slug,))
     if not found:
         raise Http404("No such module.")
     module = found[0]
-    when = _converter(ModuleProgress._meta.get_field("completed_at"))
+    when = converter(ModuleProgress._meta.get_field("completed_at"))
     module.has_quiz = module.quiz_pass_mark is not None
     module.has_conversations = bool(module.has_conversations)
     module.completed_at = when(module.mine_completed_at)
@@ -522,20 +502,6 @@ def module_page_status(module: Module, *, lessons_done: int, attempts: list[Atte
         last_activity_at=module.last_activity_at,
         renewal_due=module.renewal_due,
     )
-
-
-def _converter(field):
-    """A function giving `field`'s Python value from what the database driver returned, as the
-    ORM converts its own results (SQLite returns datetimes as text)."""
-    col = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-
-    def convert(value):
-        for converter in converters:
-            value = converter(value, col, connection)
-        return value
-
-    return convert
 
 
 def _learner_modules(user_id: int, language: str, audience: str) -> QuerySet[Module]:
@@ -585,8 +551,8 @@ def learner_progress(*, user) -> LearnerProgress:
         return LearnerProgress(statuses, None, [], False)
     language = translation.get_language() or settings.LANGUAGE_CODE
     audience = user.recommended_audience
-    modules = _for_learner(user, _learner_modules, language, audience)
-    when = _converter(ModuleProgress._meta.get_field("completed_at"))
+    modules = for_learner(user, _learner_modules, language, audience)
+    when = converter(ModuleProgress._meta.get_field("completed_at"))
     for m in modules:  # raw() converts the model's own columns, not the ones added here
         m.mine_completed_at = when(m.mine_completed_at)
         m.mine_last_activity_at = when(m.mine_last_activity_at)
@@ -642,8 +608,8 @@ def practice_list(*, user, statuses: dict[int, ModuleStatus]) -> list[Conversati
     `statuses` (the page's, already in that language): one query. For a signed-in learner."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     # A module retired by a content load between the page's two queries drops its conversations.
-    found = [c for c in _for_learner(user, _learner_conversations, language) if c.module_id in statuses]
-    when = _converter(ConversationPractice._meta.get_field("completed_at"))
+    found = [c for c in for_learner(user, _learner_conversations, language) if c.module_id in statuses]
+    when = converter(ConversationPractice._meta.get_field("completed_at"))
     for c in found:
         c.practised_at = when(c.practised_at)
         # Only the title is shown: in this language already, so `translated` finds it as it is.

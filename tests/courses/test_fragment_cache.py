@@ -177,7 +177,7 @@ def test_a_learners_module_page_follows_each_change_they_make(parent):
 
 @pytest.mark.usefixtures("course")
 def test_a_forged_module_slug_is_404_and_compiles_nothing_new(parent):
-    from courses import services
+    from courses import compiled as services
 
     client = client_for(parent)
     assert client.get(reverse("courses:module", args=["first-steps"])).status_code == 200
