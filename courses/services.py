@@ -227,12 +227,14 @@ def attempt_counts(*, user, module: Module, submitted_at: datetime) -> bool:
     return previous is None or submitted_at - previous >= wait
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def module_refresh_completion(*, user, module: Module) -> bool:
     """Record the module as complete the first time the rules say it is, or again once its
     certificate has expired and the learner passes the quiz after that (a renewal moves
     `completed_at`). Returns True only when this call completed it; the certificate is issued
-    here, in the same transaction, so it exists exactly when the completion does."""
+    here, in the same transaction, so it exists exactly when the completion does. Within a
+    caller's transaction it takes no savepoint of its own (two round trips on every passing
+    submit): no caller goes on after an error in it, which rolls the whole transaction back."""
     progress, _ = ModuleProgress.objects.select_for_update().get_or_create(
         user=user, module=module, defaults={"last_activity_at": timezone.now()}
     )

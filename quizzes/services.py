@@ -169,9 +169,9 @@ def newest(rows: QuerySet) -> QuerySet:
 
 
 def get_draw_for_user(user, quiz: Quiz, token) -> Draw:
-    """The form `token` names, with `best_score` as draw_for gives it: 404 if there is none for
-    this quiz; PermissionDenied if it is someone else's (a shared or forged token)."""
-    draw = Draw.objects.filter(token=token, quiz=quiz).annotate(best_score=_best_score()).first()
+    """The form `token` names: 404 if there is none for this quiz; PermissionDenied if it is
+    someone else's (a shared or forged token)."""
+    draw = Draw.objects.filter(token=token, quiz=quiz).first()
     if draw is None:
         raise Http404
     if draw.user_id != user.pk:
@@ -187,7 +187,7 @@ def draw_questions_of(draw: Draw, quiz: Quiz) -> list[Question]:
 
 
 def attempt_submit(
-    *, user, quiz: Quiz, token: uuid.UUID, selected: dict[int, set[int]]
+    *, user, quiz: Quiz, token: uuid.UUID, selected: dict[int, set[int]], draw: Draw | None = None
 ) -> tuple[Attempt, bool]:
     """Grade and record one attempt. Returns (attempt, created).
 
@@ -196,8 +196,10 @@ def attempt_submit(
     (every graded question answered, choices belong to their question); it is graded by choice
     identity. The token is unique in the database, so the same form submitted twice, even
     concurrently, records one attempt: the loser of the race gets the winner's attempt back with
-    created=False."""
-    draw = Draw.objects.filter(token=token).first()
+    created=False. `draw`: the form's draw when the caller has read it already (its token is
+    `token`), else it is read here."""
+    if draw is None or draw.token != token:
+        draw = Draw.objects.filter(token=token).first()
     if draw is not None and draw.user_id != user.pk:
         raise PermissionDenied("This quiz form belongs to someone else.")
     questions = draw_questions_of(draw, quiz) if draw is not None else quiz_questions(quiz)

@@ -27,6 +27,7 @@ from .services import (
     attempt_review,
     attempt_submit,
     best_attempt,
+    best_score,
     draw_for,
     draw_questions_of,
     get_attempt_for_user,
@@ -57,7 +58,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
             raise BadRequest("quiz POST names a question or choice outside this form")
         if form.is_valid():
             attempt, created = attempt_submit(
-                user=request.user, quiz=quiz, token=token, selected=form.selected()
+                user=request.user, quiz=quiz, token=token, selected=form.selected(), draw=draw
             )
             if not created:
                 messages.info(
@@ -68,6 +69,7 @@ def quiz(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 )
             return redirect(attempt)
+        draw.best_score = best_score(user=request.user, quiz=quiz)  # shown again with the errors
     else:
         draw = draw_for(user=request.user, quiz=quiz)
         form = QuizForm(draw_questions_of(draw, quiz), draw, initial={"token": draw.token})
