@@ -7,10 +7,11 @@ renewal all read the same answer."""
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, Organisation
 from compliance.models import Assignment
 from compliance.validity import due_again_since
 from courses.models import Module, ModuleProgress, TrackModule
@@ -82,12 +83,25 @@ def module_due_since(*, user, module: Module) -> datetime | None:
     return modules_due_since(user=user, completions={module.pk: completed_at}).get(module.pk)
 
 
+def _asks_for_a_wait(user) -> bool:
+    """Whether any organisation of the learner asks for a retake wait: one query, written as SQL
+    (it runs in every quiz submit, where the ORM took longer to build it than the database to
+    answer)."""
+    sql = (
+        f"SELECT 1 FROM {Membership._meta.db_table} m "  # nosec B608: only table names are interpolated
+        f"INNER JOIN {Organisation._meta.db_table} o ON m.organisation_id = o.id "
+        "WHERE m.user_id = %s AND o.retake_wait_hours > 0 LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        return cursor.fetchone() is not None
+
+
 def retake_wait(*, user, module: Module) -> timedelta | None:
     """The longest minimum wait between quiz attempts that an organisation assigning `module` to
     `user` asks for, before a retake counts towards its certificates: one query, and one more
     only when an organisation of theirs asks for a wait at all (few do; most learners are in none)."""
-    waits = Membership.objects.filter(user=user, organisation__retake_wait_hours__gt=0)
-    if not waits.exists():
+    if not _asks_for_a_wait(user):
         return None
     hours = (
         Assignment.objects.applying_to(user)

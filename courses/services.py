@@ -188,16 +188,27 @@ def lesson_complete(*, user, lesson: Lesson) -> bool:
 
 
 def module_is_complete(*, user, module: Module, passed_after: datetime | None = None) -> bool:
-    lessons_left = active_lessons(module).exclude(progress__user=user).exists()
-    if lessons_left:
-        return False
-    quiz = getattr(module, "quiz", None)
-    if quiz is None:
-        return True
-    passes = quiz.attempts.filter(user=user, passed=True, counts=True)
-    if passed_after is not None:  # a renewal needs a pass after the certificate expired
-        passes = passes.filter(submitted_at__gt=passed_after)
-    return passes.exists()
+    """Every active lesson done, and the module's quiz (if it has one) passed by an attempt that
+    counts, after `passed_after` when given (a renewal needs a pass after the certificate
+    expired). One query, written as SQL: it runs in every passing submit and lesson completion,
+    where the ORM took several times longer to build it than the database to answer."""
+    t = {
+        "lesson": Lesson._meta.db_table,
+        "done": LessonProgress._meta.db_table,
+        "quiz": Quiz._meta.db_table,
+        "attempt": Attempt._meta.db_table,
+    }
+    sql = f"""
+SELECT NOT EXISTS (SELECT 1 FROM {t["lesson"]} l WHERE l.module_id = %s AND l.is_active
+                   AND NOT EXISTS (SELECT 1 FROM {t["done"]} d WHERE d.lesson_id = l.id AND d.user_id = %s))
+   AND (NOT EXISTS (SELECT 1 FROM {t["quiz"]} q WHERE q.module_id = %s)
+        OR EXISTS (SELECT 1 FROM {t["attempt"]} a INNER JOIN {t["quiz"]} q ON a.quiz_id = q.id
+                   WHERE q.module_id = %s AND a.user_id = %s AND a.passed AND a.counts
+                   AND (%s IS NULL OR a.submitted_at > %s)))"""  # nosec B608: only table names are interpolated
+    after = connection.ops.adapt_datetimefield_value(passed_after)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [module.pk, user.pk, module.pk, module.pk, user.pk, after, after])
+        return bool(cursor.fetchone()[0])
 
 
 def quiz_attempts(*, user, module: Module, limit: int = 20) -> list:
