@@ -6,6 +6,9 @@
   for a learner by certificates.renewal); passing its quiz after that renews the completion.
 """
 
+import copy
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,32 +81,68 @@ def get_lesson(module: Module, slug: str) -> Lesson:
 def get_lesson_in_its_module(module_slug: str, lesson_slug: str, *, user) -> tuple[Lesson, list[Lesson]]:
     """An active lesson of an active module, with its module, and the module's active lessons in
     order (the lesson among them), each with `done` as `active_lessons_marking_done` marks it
-    (`user` only marks them: what is found is the same for everyone), and for a signed-in
-    learner `opened_at`, when they last opened it if it is the one they opened last in its module
-    (else None), for `lesson_open`: one query, else 404. The
-    lessons' bodies are left out (deferred): a page that shows the lesson's own reads it then,
-    with one query, and a page served from its cached fragment not at all."""
-    lessons = _marking_done(
-        Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True),
-        user=user,
-    )
-    if user.is_authenticated:
-        lessons = lessons.annotate(
-            opened_at=Subquery(
-                ModuleProgress.objects.filter(
-                    user=user, module=OuterRef("module_id"), last_lesson=OuterRef("pk")
-                ).values("last_activity_at")[:1]
-            )
-        )
-    lessons = list(
-        lessons.select_related("module")
-        .order_by("position")
-        .defer("body_markdown", "body_html", "discussion")
-    )
+    (`user` only marks them: what is found is the same for everyone), and `opened_at`: when the
+    learner last opened it if it is the one they opened last in its module (else None), for
+    `lesson_open`. One query, compiled once per process, else 404; the module's own row comes
+    from `_module_at`. The lessons' bodies are left out (deferred): a page that shows the
+    lesson's own reads it then, with one query, and a page served from its cached fragment not at
+    all."""
+    lessons = for_learner(user, _lessons_of_module, names=(module_slug,))
     lesson = next((item for item in lessons if item.slug == lesson_slug), None)
     if lesson is None:
         raise Http404("No such lesson.")
+    when = converter(ModuleProgress._meta.get_field("last_activity_at"))
+    module = _module_at(lesson.module_id, lesson.module_content_hash, when(lesson.module_updated_at))
+    for item in lessons:
+        item.done, item.opened_at, item.module = bool(item.done), when(item.opened_at), module
     return lesson, lessons
+
+
+def _lessons_of_module(user_id: int, module_slug: str) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.filter(is_active=True, module__slug=module_slug, module__is_active=True)
+        .annotate(
+            done=Exists(LessonProgress.objects.filter(user=user_id, lesson=OuterRef("pk"))),
+            opened_at=Subquery(
+                ModuleProgress.objects.filter(
+                    user=user_id, module=OuterRef("module_id"), last_lesson=OuterRef("pk")
+                ).values("last_activity_at")[:1]
+            ),
+            module_content_hash=F("module__content_hash"),
+            module_updated_at=F("module__updated_at"),
+        )
+        .order_by("position")
+        .defer("body_markdown", "body_html", "discussion")
+    )
+
+
+# Module rows by (id, content_hash, updated_at), per process: `manage.py load_content` changes
+# both of the version's parts, so a kept row is the one in the database.
+_MODULES: OrderedDict = OrderedDict()
+_MODULES_SIZE = 64
+_MODULES_LOCK = threading.Lock()
+
+
+def _module_at(module_id: int, content_hash: str, updated_at) -> Module:
+    """The module's row at that content version: read once per process, then a copy of the kept
+    row for each caller (`localize` changes its words in place)."""
+    key = (module_id, content_hash, updated_at)
+    with _MODULES_LOCK:
+        kept = _MODULES.get(key)
+        if kept is not None:
+            _MODULES.move_to_end(key)
+    if kept is None:
+        kept = Module.objects.get(pk=module_id)
+        with _MODULES_LOCK:
+            _MODULES[key] = kept
+            while len(_MODULES) > _MODULES_SIZE:
+                _MODULES.popitem(last=False)
+    return copy.copy(kept)
+
+
+def modules_kept_clear() -> None:
+    with _MODULES_LOCK:
+        _MODULES.clear()
 
 
 def active_lessons(module: Module) -> QuerySet[Lesson]:

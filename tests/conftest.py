@@ -78,11 +78,13 @@ def _fresh_fragments():
 
 @pytest.fixture(autouse=True)
 def _fresh_page_quizzes():
-    # The quiz pages' quizzes are per process and keyed by content versions that a rolled-back
+    # The quiz pages' quizzes (and the lesson pages' modules) are per process and keyed by content versions that a rolled-back
     # test can repeat (the same fixture content, a frozen clock): each test starts with none.
+    from courses.services import modules_kept_clear
     from quizzes.services import page_quizzes_clear
 
     page_quizzes_clear()
+    modules_kept_clear()
 
 
 @pytest.fixture

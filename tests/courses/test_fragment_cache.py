@@ -61,9 +61,13 @@ def test_reloaded_content_shows_at_once(db, tmp_path, parent):
     assert "Warning signs" in _page(parent)
     lesson = root / "modules" / "01-first-steps" / "lessons" / "02-signs.md"
     lesson.write_text(lesson.read_text().replace("title: Warning signs", "title: Signs to watch for"))
+    module = root / "modules" / "01-first-steps" / "module.yaml"
+    module.write_text(module.read_text().replace("title: First steps", "title: Starting out"))
     course_load(root=root)
     page = _page(parent)
     assert "Signs to watch for" in page and "Warning signs" not in page
+    # The module's row is kept per process for the lesson pages, by its content version.
+    assert "Starting out" in page and "First steps" not in page
 
 
 def test_a_fragment_key_takes_values_not_objects(parent):

@@ -37,12 +37,13 @@ BUDGETS = {
     "module": 7,
     "module_again": 3,
     # session, user + the module's lessons, each marked done or not and when it was last opened,
-    # with their module(1) + last lesson opened (one UPDATE) + sources(1) and the lesson's
-    # body(1), both only while the page's fragment is rendered ("lesson_again" is the same
-    # learner's next view, served from it, and within a minute of the first it writes nothing);
+    # with their module's version(1) + the module's row(1: the first time a process sees that
+    # version) + last lesson opened (one UPDATE) + sources(1) and the lesson's body(1), both only
+    # while the page's fragment is rendered ("lesson_again" is the same learner's next view,
+    # served from it and the kept module, and within a minute of the first it writes nothing);
     # in Spanish the body comes with the lesson's translations ("lesson_es")
-    "lesson": 6,
-    "lesson_es": 5,
+    "lesson": 7,
+    "lesson_es": 6,
     "lesson_again": 3,
     # session, user + module(1) + quiz, scenarios, questions, choices(4) + the learner's latest
     # draw with their best score(1) + a new draw(1) + their best score, as they had no draw(1)
