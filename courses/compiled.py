@@ -14,11 +14,18 @@ _ANY_LEARNER = -7_000_000_001
 _COMPILED: dict[tuple, tuple] = {}
 
 
-def _rows(build, args: tuple, names: tuple[str, ...], learner) -> list:
-    key = (connection.vendor, build.__module__, build.__qualname__, learner is not None, len(names), *args)
+def _stand_in(value, i: int):
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"a compiled query's variables are ids and names, not {type(value).__name__}")
+    return _ANY_LEARNER - 1 - i if isinstance(value, int) else f"{_ANY_LEARNER}-{i}"
+
+
+def _rows(build, args: tuple, names: tuple, learner) -> list:
+    kinds = tuple(isinstance(v, int) for v in names)
+    key = (connection.vendor, build.__module__, build.__qualname__, learner is not None, kinds, *args)
     found = _COMPILED.get(key)
     if found is None:
-        stand_ins = tuple(f"{_ANY_LEARNER}-{i}" for i in range(len(names)))
+        stand_ins = tuple(_stand_in(v, i) for i, v in enumerate(names))
         leading = (_ANY_LEARNER,) if learner is not None else ()
         queryset = build(*leading, *stand_ins, *args)
         sql, params = queryset.query.sql_with_params()
@@ -34,17 +41,17 @@ def _rows(build, args: tuple, names: tuple[str, ...], learner) -> list:
     return list(model.objects.raw(sql, [values.get(p, p) if isinstance(p, int | str) else p for p in params]))
 
 
-def for_learner(user, build, *args, names: tuple[str, ...] = ()) -> list:
+def for_learner(user, build, *args, names: tuple = ()) -> list:
     """The rows of `build(user_id, *names, *args)` (a queryset) for `user`, by raw(): compiled once
     per process for each database and `args` (a few fixed values, such as a language), with
-    stand-ins for the learner's id and for `names` (strings a request supplies, such as a module's
-    slug, which must not make a compiled query of their own). raw() converts the model's own
+    stand-ins for the learner's id and for `names` (ids and strings that vary, such as a module's
+    slug from a request, or a quiz's id, which must not make a compiled query of their own). raw() converts the model's own
     columns; the caller converts what the query adds (`converter`). A visitor's id is None: every
     comparison with it is false, so they have no rows of their own."""
     return _rows(build, args, names, user)
 
 
-def named(build, *names: str) -> list:
+def named(build, *names) -> list:
     """The rows of `build(*names)`, as `for_learner` runs them, for a query that names no learner
     (a module by its slug)."""
     return _rows(build, (), names, None)

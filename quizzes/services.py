@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
+from courses.compiled import for_learner
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
 from courses.translations import LANGUAGES, localize
@@ -131,11 +132,9 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
     prefers the questions they did not see last time. Either has `best_score`: the learner's best
     score on the quiz so far (None before any attempt). One query to find it, two more to make
     one (three for their first)."""
-    latest = list(
-        newest(Draw.objects.filter(user=user, quiz=quiz)).annotate(
-            submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))), best_score=_best_score()
-        )[:1]
-    )
+    latest = for_learner(user, _latest_draw, names=(quiz.pk,))
+    for draw in latest:  # raw() leaves what the query adds as the database gave it
+        draw.submitted = bool(draw.submitted)
     if latest and not latest[0].submitted and latest[0].content_hash == quiz.module.content_hash:
         return latest[0]
     recent = latest[0].question_ids if latest else ()
@@ -151,6 +150,14 @@ def draw_for(*, user, quiz: Quiz, rng: random.Random = _RANDOM) -> Draw:
     # Attempts made without a form (before drawing existed) count too.
     draw.best_score = latest[0].best_score if latest else best_score(user=user, quiz=quiz)
     return draw
+
+
+def _latest_draw(user_id: int, quiz_id: int) -> QuerySet[Draw]:
+    """The learner's newest draw of the quiz, with whether it was submitted and their best score
+    on the quiz: compiled once per process (courses.compiled), as every quiz page reads it."""
+    return newest(Draw.objects.filter(user=user_id, quiz=quiz_id)).annotate(
+        submitted=Exists(Attempt.objects.filter(token=OuterRef("token"))), best_score=_best_score()
+    )[:1]
 
 
 def _best_score() -> Subquery:
