@@ -14,18 +14,21 @@ _ANY_LEARNER = -7_000_000_001
 _COMPILED: dict[tuple, tuple] = {}
 
 
-def _stand_in(value, i: int):
+def _is_id(value) -> bool:
+    """True for an id, False for a name; anything else is refused."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"a compiled query's variables are ids and names, not {type(value).__name__}")
-    return _ANY_LEARNER - 1 - i if isinstance(value, int) else f"{_ANY_LEARNER}-{i}"
+    return isinstance(value, int)
 
 
 def _rows(build, args: tuple, names: tuple, learner) -> list:
-    kinds = tuple(isinstance(v, int) for v in names)
+    kinds = tuple(_is_id(v) for v in names)
     key = (connection.vendor, build.__module__, build.__qualname__, learner is not None, kinds, *args)
     found = _COMPILED.get(key)
     if found is None:
-        stand_ins = tuple(_stand_in(v, i) for i, v in enumerate(names))
+        stand_ins = tuple(
+            _ANY_LEARNER - 1 - i if is_id else f"{_ANY_LEARNER}-{i}" for i, is_id in enumerate(kinds)
+        )
         leading = (_ANY_LEARNER,) if learner is not None else ()
         queryset = build(*leading, *stand_ins, *args)
         sql, params = queryset.query.sql_with_params()
