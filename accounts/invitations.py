@@ -48,6 +48,8 @@ def invite_rows_check(*, organisation: Organisation, rows: list[InviteRow]) -> I
             row.errors.append(_("the name is longer than 150 characters"))
         if len(row.group) > 100:
             row.errors.append(_("the group name is longer than 100 characters"))
+        if "\x00" in row.name or "\x00" in row.group:  # a NUL byte cannot be stored, only refused
+            row.errors.append(_("the row contains a character that is not allowed"))
         try:
             validate_email(row.email)
         except ValidationError:
@@ -58,7 +60,7 @@ def invite_rows_check(*, organisation: Organisation, rows: list[InviteRow]) -> I
     members = {
         e.lower()
         for e in Membership.objects.filter(
-            organisation=organisation, user__email__in=_variants(rows)
+            organisation=organisation, user__email__in=_variants([r for r in rows if not r.errors])
         ).values_list("user__email", flat=True)
     }
     invited = {
