@@ -62,7 +62,8 @@ def test_good_rows_are_valid_unique_addresses_and_nothing_is_lost(org_a, rows):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "line", ["Ann,\x00", "Ann,ann\x00@example.org", "An\x00n,ann@example.org", "Ann,ann@example.org,Gr\x00oup"]
+    "line",
+    ["Ann,\x00", "Ann,ann\x00@example.org", "An\x00n,ann@example.org", "Ann,ann@example.org,Gr\x00oup"],
 )
 def test_a_nul_byte_in_an_uploaded_list_is_a_bad_row_not_a_server_error(org_a, line):
     from accounts.invitations import invite_rows_check
