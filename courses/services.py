@@ -9,7 +9,6 @@
 import copy
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -388,44 +387,29 @@ def modules_with_lesson_counts() -> QuerySet[Module]:
     )
 
 
-def module_statuses(
-    *,
-    user,
-    modules: list[Module],
-    lessons_done: Mapping[int, int] | None = None,
-    attempts: Mapping[int, tuple[int, int | None, bool]] | None = None,
-) -> dict[int, ModuleStatus]:
+def module_statuses(*, user, modules: list[Module]) -> dict[int, ModuleStatus]:
     """Status of each module for `user` (modules must carry `lesson_count`): three queries, and
-    two or three more to tell whether completed modules are due again.
-
-    A page that has already read some of it passes it in, and that query is skipped: each
-    module's number of active lessons done (`lessons_done`, module id -> n), and its quiz
-    attempts (`attempts`, module id -> (count, best score or None, passed any)). A module absent
-    from a mapping given has none."""
+    two or three more to tell whether completed modules are due again."""
     statuses = {m.pk: ModuleStatus(module=m, lessons_total=m.lesson_count) for m in modules}
     if not user.is_authenticated or not statuses:
         return statuses
     ids = list(statuses)
-    if lessons_done is None:
-        lessons_done = dict(
-            LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
-            .values_list("lesson__module_id")
-            .annotate(n=Count("id"))
-        )
+    lessons_done = dict(
+        LessonProgress.objects.filter(user=user, lesson__module_id__in=ids, lesson__is_active=True)
+        .values_list("lesson__module_id")
+        .annotate(n=Count("id"))
+    )
     for module_id, n in lessons_done.items():
-        if module_id in statuses:
-            statuses[module_id].lessons_done = n
-    if attempts is None:
-        attempts = {
-            module_id: (n, best, passes > 0)
-            for module_id, n, best, passes in Attempt.objects.filter(user=user, quiz__module_id__in=ids)
-            .values_list("quiz__module_id")
-            .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
-        }
+        statuses[module_id].lessons_done = n
+    attempts = {
+        module_id: (n, best, passes > 0)
+        for module_id, n, best, passes in Attempt.objects.filter(user=user, quiz__module_id__in=ids)
+        .values_list("quiz__module_id")
+        .annotate(n=Count("id"), best=Max("score"), passes=Count("id", filter=Q(passed=True)))
+    }
     for module_id, (n, best, passed) in attempts.items():
-        if module_id in statuses:
-            status = statuses[module_id]
-            status.attempts, status.best_score, status.passed = n, best, passed
+        status = statuses[module_id]
+        status.attempts, status.best_score, status.passed = n, best, passed
     completions = {}
     language = translation.get_language() or settings.LANGUAGE_CODE
     # The last lesson's title in the active language (as `translated` reads it), without
@@ -542,7 +526,10 @@ def get_module_page(slug: str, *, user) -> Module:
 def module_page_status(module: Module, *, lessons_done: int, attempts: list[Attempt]) -> ModuleStatus:
     """The learner's status in a module from `get_module_page` (`lesson_count` set), with its
     lessons done and `attempts_for`'s list: no query."""
-    count, best, passed = attempt_totals(module, attempts).get(module.pk, (0, None, False))
+    first = attempts[0] if attempts else None  # each carries the totals over all of them
+    count, best, passed = (
+        (first.attempts_total, first.best_score, first.passes > 0) if first else (0, None, False)
+    )
     return ModuleStatus(
         module=module,
         lessons_total=module.lesson_count,
@@ -685,7 +672,7 @@ def attempts_for(*, user, module: Module, limit: int | None = ATTEMPTS_SHOWN) ->
     """The learner's quiz attempts on `module`, newest first (one query): each links to its
     review, so that past feedback can always be read again. Each also carries the totals over
     all of them, the limit aside (`attempts_total`, `best_score`, `passes`), which
-    `attempt_totals` reads for `module_statuses`."""
+    `module_page_status` reads."""
     if not user.is_authenticated:
         return []
     attempts = (
@@ -699,14 +686,6 @@ def attempts_for(*, user, module: Module, limit: int | None = ATTEMPTS_SHOWN) ->
         .order_by("-submitted_at", "-pk")
     )
     return list(attempts[:limit] if limit else attempts)
-
-
-def attempt_totals(module: Module, attempts: list[Attempt]) -> dict[int, tuple[int, int | None, bool]]:
-    """`module_statuses`'s `attempts` for one module, from `attempts_for`'s list (no query)."""
-    if not attempts:
-        return {}
-    first = attempts[0]
-    return {module.pk: (first.attempts_total, first.best_score, first.passes > 0)}
 
 
 def next_step_url(*, user, module: Module) -> str:
