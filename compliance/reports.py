@@ -5,7 +5,6 @@ quiz questions most often answered wrong (aggregates only: never one member's an
 Each runs a fixed number of queries whatever the number of members (tests pin them)."""
 
 import csv
-import threading
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
+from courses.kept import Kept
 from courses.models import Conversation, ConversationPractice, Module, ModuleProgress, TrackModule
 from courses.translations import translated
 from quizzes.services import most_missed_questions
@@ -186,8 +186,17 @@ FROM {t["organisation"]} o WHERE o.id = %s"""  # nosec B608: only table names an
     return sql, [pk, since, pk, since, pk, since, pk]
 
 
-# The version's columns (_data_version_sql), then the hour.
+# The version's columns (_data_version_sql), then the hour. In the version tuple (`_version`),
+# after the organisation: the last audit event and member count, the members' three latest
+# writes (`_PROGRESS`), the validity period, the course content's six values (`_CONTENT`).
 VERSION_COLUMNS = 12
+_AUDIT = 1
+_PROGRESS = slice(3, 6)
+_CONTENT = slice(7, 13)
+
+
+def _without_progress(version: tuple) -> tuple:
+    return version[: _PROGRESS.start] + version[_PROGRESS.stop :]
 
 
 def _version(organisation: Organisation, row, now) -> tuple:
@@ -203,26 +212,15 @@ def _version(organisation: Organisation, row, now) -> tuple:
 # (new ids) in one transaction, so the maxima and counts of those tables move with any change to
 # titles, positions, retirements or a track's modules (tests/compliance/test_plan_cache.py);
 # tracks themselves reach the plan only through their modules. A kept plan is shared by every
-# request and language: its rows are only ever read (`translated`, never `localize`). Gunicorn's
-# workers are sync; the lock keeps it sound under threads all the same.
-_PLANS: dict[tuple, Plan] = {}
-_PLANS_SIZE = 16
-_PLANS_LOCK = threading.Lock()
+# request and language: its rows are only ever read (`translated`, never `localize`).
+_PLANS = Kept(16)
 
 
 def plan_of(organisation: Organisation, version: tuple) -> Plan:
     """The organisation's plan (status.organisation_plan) as of `version`
     (organisation_data_version): two queries the first time, none after."""
-    key = (organisation.pk, version[1], *version[7:-1])
-    with _PLANS_LOCK:
-        plan = _PLANS.get(key)
-    if plan is None:
-        plan = organisation_plan(organisation)
-        with _PLANS_LOCK:
-            if len(_PLANS) >= _PLANS_SIZE:
-                _PLANS.pop(next(iter(_PLANS)))
-            _PLANS[key] = plan
-    return plan
+    key = (organisation.pk, version[_AUDIT], *version[_CONTENT])
+    return _PLANS.get(key, lambda: organisation_plan(organisation))
 
 
 @dataclass
@@ -449,11 +447,8 @@ class DashboardCounts:
 
     def progress_moved_only(self, version: tuple, plan_key: tuple) -> bool:
         """Whether `version` differs from this one's only in members' progress (not in the
-        audit trail, the member count, the validity period or the hour)."""
-        return plan_key == self.plan_key and (version[:3], version[6:]) == (
-            self.version[:3],
-            self.version[6:],
-        )  # from 6: the validity period, the content and the hour
+        audit trail, the member count, the validity period, the content or the hour)."""
+        return plan_key == self.plan_key and _without_progress(version) == _without_progress(self.version)
 
     def updated(self, *, plan: Plan, version: tuple, now: datetime) -> "DashboardCounts | None":
         """These counts with the members whose progress rows changed since they were read

@@ -7,8 +7,6 @@
 """
 
 import copy
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +38,7 @@ from certificates.services import certificate_issue_for_completion
 from quizzes.models import Attempt, Quiz
 
 from .compiled import converter, for_learner, named
+from .kept import Kept
 from .models import (
     Conversation,
     ConversationPractice,
@@ -117,31 +116,18 @@ def _lessons_of_module(user_id: int, module_slug: str) -> QuerySet[Lesson]:
 
 # Module rows by (id, content_hash, updated_at), per process: `manage.py load_content` changes
 # both of the version's parts, so a kept row is the one in the database.
-_MODULES: OrderedDict = OrderedDict()
-_MODULES_SIZE = 64
-_MODULES_LOCK = threading.Lock()
+_MODULES = Kept(64)
 
 
 def _module_at(module_id: int, content_hash: str, updated_at) -> Module:
     """The module's row at that content version: read once per process, then a copy of the kept
     row for each caller (`localize` changes its words in place)."""
-    key = (module_id, content_hash, updated_at)
-    with _MODULES_LOCK:
-        kept = _MODULES.get(key)
-        if kept is not None:
-            _MODULES.move_to_end(key)
-    if kept is None:
-        kept = Module.objects.get(pk=module_id)
-        with _MODULES_LOCK:
-            _MODULES[key] = kept
-            while len(_MODULES) > _MODULES_SIZE:
-                _MODULES.popitem(last=False)
+    kept = _MODULES.get((module_id, content_hash, updated_at), lambda: Module.objects.get(pk=module_id))
     return copy.copy(kept)
 
 
 def modules_kept_clear() -> None:
-    with _MODULES_LOCK:
-        _MODULES.clear()
+    _MODULES.clear()
 
 
 def active_lessons(module: Module) -> QuerySet[Lesson]:

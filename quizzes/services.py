@@ -7,9 +7,7 @@ Retakes are unlimited."""
 
 import copy
 import random
-import threading
 import uuid
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
 from courses.compiled import for_learner
+from courses.kept import Kept
 from courses.models import Module
 from courses.services import attempt_counts, module_refresh_completion
 from courses.translations import LANGUAGES, localize
@@ -49,16 +48,14 @@ def get_quiz(module: Module) -> Quiz:
     return quiz
 
 
-# The quiz pages' quizzes, kept per process: (module id, language) -> (the module's content
-# version, the quiz fetched and localized, whether it and its module are translated).
+# The quiz pages' quizzes, kept per process: (module id, language, the module's content version)
+# -> (the quiz fetched, localized, whether it and its module are translated).
 PAGE_QUIZZES = 32
-_page_quizzes: OrderedDict = OrderedDict()
-_page_quizzes_lock = threading.Lock()
+_page_quizzes = Kept(PAGE_QUIZZES)
 
 
 def page_quizzes_clear() -> None:
-    with _page_quizzes_lock:
-        _page_quizzes.clear()
+    _page_quizzes.clear()
 
 
 def quiz_for_page(module: Module) -> tuple[Quiz, bool]:
@@ -73,22 +70,16 @@ def quiz_for_page(module: Module) -> tuple[Quiz, bool]:
     language = translation.get_language() or settings.LANGUAGE_CODE
     if language not in LANGUAGES:
         language = settings.LANGUAGE_CODE  # as localize: the original
-    key, version = (module.pk, language), (module.content_hash, module.updated_at)
-    with _page_quizzes_lock:
-        found = _page_quizzes.get(key)
-        if found is not None and found[0] == version:
-            _page_quizzes.move_to_end(key)
-    if found is None or found[0] != version:
+
+    def fetch():
         # The graph's own module row: the caller's is theirs to change (localize sets its words).
         own = copy.copy(module)
         shared = get_quiz(own)
-        found = (version, shared, localize_quiz(shared, own, language=language))
-        with _page_quizzes_lock:
-            _page_quizzes[key] = found
-            _page_quizzes.move_to_end(key)
-            while len(_page_quizzes) > PAGE_QUIZZES:
-                _page_quizzes.popitem(last=False)
-    _version, shared, translated = found
+        return shared, localize_quiz(shared, own, language=language)
+
+    shared, translated = _page_quizzes.get(
+        (module.pk, language, module.content_hash, module.updated_at), fetch
+    )
     localize(module, language=language)
     quiz = copy.copy(shared)  # its own row (and module); the scenarios below it are shared
     quiz.module = module

@@ -12,8 +12,6 @@ Never put a CSRF token, a message or a name inside one.
 The store is a small per-process LRU in memory (no pickling, no shared cache round trip): a
 miss costs one render, exactly as without it. docs/performance.md has the measurements."""
 
-import threading
-from collections import OrderedDict
 from datetime import date, datetime
 from uuid import UUID
 
@@ -21,17 +19,17 @@ from django import template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from courses.kept import Kept
+
 register = template.Library()
 
 MAX_ENTRIES = 4000
-_store: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_store = Kept(MAX_ENTRIES)
 _PLAIN = (str, int, float, bool, type(None), date, datetime, UUID)
 
 
 def clear() -> None:
-    with _lock:
-        _store.clear()
+    _store.clear()
 
 
 def key_part(value):
@@ -47,17 +45,7 @@ def key_part(value):
 
 
 def get_or_render(key: tuple, render) -> str:
-    with _lock:
-        found = _store.get(key)
-        if found is not None:
-            _store.move_to_end(key)
-            return found
-    text = render()
-    with _lock:
-        _store[key] = text
-        if len(_store) > MAX_ENTRIES:
-            _store.popitem(last=False)
-    return text
+    return _store.get(key, render)
 
 
 class FragmentNode(template.Node):
